@@ -1,0 +1,100 @@
+# kip - Kernel In a Process.  GNU make; out-of-tree objects under build/.
+#
+#   make            build build/kip (installs missing packages first)
+#   make run        build and run the demo
+#   make test       lint, CUnit suites, end-to-end tests, memcheck tier
+#   make lint       clang-format check, layering (ARCHITECTURE 7), no globals in servers
+#   make gdb        build/kip under gdb with tools/gdb/kip.py loaded
+#   make SWITCH=asm|ucontext   default context switch (asm on x86-64)
+
+BUILD   ?= build
+CC      ?= gcc
+SWITCH  ?= asm
+OPT     ?= -O2
+
+ifeq ($(SWITCH),ucontext)
+SWITCH_DEF := -DCTX_IMPL_DEFAULT=CTX_IMPL_UCONTEXT
+else ifeq ($(SWITCH),asm)
+SWITCH_DEF := -DCTX_IMPL_DEFAULT=CTX_IMPL_ASM
+else
+$(error SWITCH must be asm or ucontext)
+endif
+
+CFLAGS_BASE := -std=gnu11 -Wall -Wextra -Werror -g $(OPT) -fno-omit-frame-pointer \
+	-Iinclude -I. $(SWITCH_DEF) -D_GNU_SOURCE
+CFLAGS  ?=
+ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS)
+# Code that stands in for user programs counts its basic blocks (ARCHITECTURE 3).
+INSTRUMENT := -fsanitize-coverage=trace-pc
+LDLIBS  := -lpthread -lrt
+
+# Sources by layer.  Everything under programs/ and tests/ is instrumented.
+SIM_SRC     := $(wildcard sim/*.c) $(wildcard sim/*.S)
+KERNEL_SRC  := $(wildcard kernel/*.c)
+SERVERS_SRC := $(wildcard servers/*/*.c)
+LIBPOSIX_SRC:= $(wildcard libposix/*.c)
+PROGRAMS_SRC:= $(wildcard programs/*/*.c)
+CLI_SRC     := $(wildcard cli/*.c)
+TEST_SRC    := $(wildcard tests/*/*.c)
+
+CORE_SRC := $(SIM_SRC) $(KERNEL_SRC) $(SERVERS_SRC) $(LIBPOSIX_SRC) $(PROGRAMS_SRC)
+obj = $(patsubst %.S,$(BUILD)/%.o,$(patsubst %.c,$(BUILD)/%.o,$(1)))
+CORE_OBJ := $(call obj,$(CORE_SRC))
+CLI_OBJ  := $(call obj,$(CLI_SRC))
+TEST_OBJ := $(call obj,$(TEST_SRC))
+CLI_LIB_OBJ := $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ))
+
+DEPS_STAMP := $(BUILD)/.deps-ok
+
+.PHONY: all run test lint gdb clean deps unit e2e memcheck bench
+all: $(BUILD)/kip
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): tools/install-deps
+	@tools/install-deps --check-or-install
+	@mkdir -p $(BUILD) && touch $@
+
+$(BUILD)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(if $(filter programs/% tests/%,$<),$(INSTRUMENT)) -MMD -MP -c $< -o $@
+
+$(BUILD)/%.o: %.S | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/kip: $(CORE_OBJ) $(CLI_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/test_kip: $(CORE_OBJ) $(CLI_LIB_OBJ) $(TEST_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) -lcunit
+
+run: $(BUILD)/kip
+	$(BUILD)/kip run
+
+unit: $(BUILD)/test_kip
+	$(BUILD)/test_kip
+
+e2e: $(BUILD)/kip
+	tests/e2e/run-all $(BUILD)/kip
+
+memcheck: $(BUILD)/kip $(BUILD)/test_kip
+	tools/memcheck $(BUILD)
+
+test: lint $(BUILD)/kip $(BUILD)/test_kip
+	$(BUILD)/test_kip
+	tests/e2e/run-all $(BUILD)/kip
+	tools/memcheck $(BUILD)
+
+lint: $(CORE_OBJ) | $(DEPS_STAMP)
+	tools/lint/run $(BUILD)
+
+gdb: $(BUILD)/kip
+	tools/gdb/run $(BUILD)/kip
+
+bench: $(BUILD)/kip
+	$(BUILD)/kip bench ipc
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

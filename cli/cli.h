@@ -1,0 +1,32 @@
+/*
+ * cli/cli.h - the `kip` command: subcommands and the helpers they share.
+ */
+#ifndef KIP_CLI_H
+#define KIP_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/boot.h"
+
+struct cli_command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+};
+
+int cli_run(int argc, char **argv);
+int cli_bench(int argc, char **argv);
+
+/* Parse an option shared by the commands that boot kip (--seed, --epoch,
+ * --switch, --mem, --trace-ipc, --watchdog-ms, --quantum-us).  Returns the
+ * number of argv entries consumed (0 if argv[0] is not such an option), or
+ * -1 after printing an error. */
+int cli_boot_option(struct kip_config *cfg, int argc, char **argv);
+void cli_boot_options_help(void);
+
+/* Parse a size like 64M, 4096, 1G.  Returns 0 or -1. */
+int cli_parse_size(const char *s, uint64_t *out);
+int cli_parse_u64(const char *s, uint64_t *out);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * cli/main.c - `kip`: the command-line entry point.
+ *
+ *   kip run [options]        boot kip and run the demo (or --init PROGRAM)
+ *   kip bench ipc [--json]   IPC round-trip benchmark
+ *   kip help | --help        this text
+ *
+ * Exit status: the simulated machine's status for `run`; 2 for usage errors.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const struct cli_command commands[] = {
+	{"run", "boot kip and run its processes until the machine halts", cli_run},
+	{"bench", "benchmarks: kip bench ipc [--json]", cli_bench},
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: kip COMMAND [OPTIONS]\n\n"
+		     "kip - a MINIX-3-style microkernel running inside one Linux process.\n\n"
+		     "commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n`kip COMMAND --help` describes a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "kip: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,210 @@
+/*
+ * kip/message.h - the 64-byte message and its typed payloads.
+ *
+ * A message is m_source (stamped by the kernel: it cannot be forged),
+ * m_type (a request type from kip/msgtypes.h, or a reply's status) and a
+ * 56-byte union of typed payloads, one struct per message family, named
+ * after who sends it to whom.  Bulk data never rides in messages: grants do
+ * (kip/grant.h).  Zero a message before filling it (kip_msg_init).
+ */
+#ifndef KIP_MESSAGE_H
+#define KIP_MESSAGE_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "kip/endpoint.h"
+#include "kip/msgtypes.h"
+
+#define KIP_MSG_PAYLOAD 56
+#define KIP_NAME_MAX 16 /* process names, including the NUL */
+
+/* NOTIFY_MESSAGE: built by the kernel; no payload but these. */
+struct kip_notify_payload {
+	uint64_t timestamp;   /* virtual ns when delivered */
+	uint64_t irq_pending; /* HARDWARE: bitmap of pending IRQs */
+};
+
+/* SYS_CREATE: caller -> kernel. */
+struct kcall_create {
+	char program[24];	 /* registered program name (kip/program.h) */
+	char name[KIP_NAME_MAX]; /* process name; empty = program name */
+	int32_t priority;	 /* 0 (highest) .. 15; -1 = the program's default */
+	endpoint_t endpoint;	 /* out: the new process */
+	uint64_t arg;		 /* passed to the program's main */
+};
+
+/* SYS_KILL, SYS_STOP, SYS_RESUME, SYS_EXIT, SYS_SHUTDOWN, SYS_SETMANAGER. */
+struct kcall_proc {
+	endpoint_t endpoint; /* target (SELF allowed) */
+	int32_t status;	     /* exit status (SYS_EXIT, SYS_SHUTDOWN) */
+};
+
+/* SYS_PRIVCTL: caller -> kernel. */
+struct kcall_privctl {
+	endpoint_t endpoint;
+	uint32_t trap_mask;    /* bit (1 << IPC_op) per allowed primitive */
+	uint64_t send_mask[2]; /* bit per destination slot */
+	uint64_t kcall_mask;   /* bit per kernel call index */
+	uint32_t irq_mask;     /* IRQs it may control */
+	uint32_t dev_mask;     /* devices it may claim */
+	uint32_t flags;	       /* KIP_PRIV_* */
+};
+
+/* SYS_SAFECOPYFROM / SYS_SAFECOPYTO: caller -> kernel. */
+struct kcall_safecopy {
+	endpoint_t granter; /* who issued the grant */
+	int32_t grant;	    /* grant id */
+	uint64_t offset;    /* into the granted range */
+	uint64_t addr;	    /* the caller's buffer */
+	uint64_t len;
+};
+
+/* SYS_SETGRANT: caller -> kernel. */
+struct kcall_setgrant {
+	uint64_t table; /* address of the caller's grant table (or 0) */
+	uint32_t count; /* entries */
+};
+
+/* SYS_PAGE_ALLOC / FREE / LIST / PROTECT: caller -> kernel. */
+struct kcall_page {
+	endpoint_t endpoint; /* LIST, PROTECT: whose pages (SELF allowed) */
+	uint32_t npages;     /* ALLOC, FREE, PROTECT: run length; LIST: buffer size */
+	uint64_t addr;	     /* ALLOC: out; FREE, PROTECT: start; LIST: buffer */
+	int32_t prot;	     /* PROTECT: KIP_PROT_* */
+	uint32_t count;	     /* LIST: out, pages owned */
+};
+
+/* SYS_DEVCTL / SYS_DEVIO / SYS_DMA: caller -> kernel. */
+struct kcall_dev {
+	int32_t device; /* device number */
+	int32_t op;	/* KIP_DEV_* */
+	uint32_t reg;	/* DEVIO: register number */
+	uint32_t pad;
+	uint64_t value;	 /* DEVIO: value written / read */
+	uint64_t addr;	 /* DMA: the caller's buffer */
+	uint64_t len;	 /* DMA: bytes */
+	uint64_t devoff; /* DMA: offset in the device's buffer */
+};
+
+/* SYS_IRQCTL: caller -> kernel. */
+struct kcall_irq {
+	int32_t irq;
+	int32_t op; /* KIP_IRQ_* */
+};
+
+/* SYS_SETALARM / SYS_TIMES: caller -> kernel. */
+struct kcall_time {
+	uint64_t ns;	   /* SETALARM: relative delay (0 cancels) */
+	uint64_t now;	   /* out: virtual ns since boot */
+	uint64_t epoch;	   /* out: host ns at boot (the recorded epoch) */
+	uint64_t cpu_ns;   /* out: the caller's CPU time */
+	uint64_t previous; /* out: SETALARM: ns left on the previous alarm */
+};
+
+/* SYS_GETINFO: caller -> kernel.  Fills a struct kip_procinfo. */
+struct kcall_getinfo {
+	int32_t slot; /* slot to describe */
+	int32_t pad;
+	uint64_t addr; /* the caller's struct kip_procinfo */
+};
+
+/* SYS_GETEVENT: kernel -> caller (out fields), after a SYSTEM notify. */
+struct kcall_event {
+	endpoint_t endpoint; /* the process concerned */
+	int32_t kind;	     /* KIP_EV_* */
+	int32_t status;	     /* exit status */
+	int32_t signo;	     /* FAULT: host signal number */
+	uint64_t addr;	     /* FAULT: faulting address */
+	uint64_t rip;	     /* FAULT/HANG: instruction pointer */
+	int32_t access;	     /* FAULT: 1 = write */
+	int32_t remaining;   /* events still queued after this one */
+	char name[KIP_NAME_MAX];
+};
+
+/* SYS_PRINT: caller -> kernel. */
+struct kcall_print {
+	uint64_t addr;
+	uint64_t len;
+};
+
+/* ECHO_*, TEST_*: a small inline payload. */
+struct demo_payload {
+	int64_t value;
+	uint32_t len;
+	char text[44];
+};
+
+typedef struct kip_message {
+	endpoint_t m_source;
+	int32_t m_type;
+	union {
+		uint8_t m_raw[KIP_MSG_PAYLOAD];
+		uint64_t m_u64[KIP_MSG_PAYLOAD / 8];
+		struct kip_notify_payload m_notify;
+		struct kcall_create m_create;
+		struct kcall_proc m_proc;
+		struct kcall_privctl m_privctl;
+		struct kcall_safecopy m_safecopy;
+		struct kcall_setgrant m_setgrant;
+		struct kcall_page m_page;
+		struct kcall_dev m_dev;
+		struct kcall_irq m_irq;
+		struct kcall_time m_time;
+		struct kcall_getinfo m_getinfo;
+		struct kcall_event m_event;
+		struct kcall_print m_print;
+		struct demo_payload m_demo;
+	};
+} message;
+
+_Static_assert(sizeof(message) == 64, "a message is 64 bytes");
+_Static_assert(sizeof(struct kcall_create) <= KIP_MSG_PAYLOAD, "create payload");
+_Static_assert(sizeof(struct kcall_privctl) <= KIP_MSG_PAYLOAD, "privctl payload");
+_Static_assert(sizeof(struct kcall_dev) <= KIP_MSG_PAYLOAD, "dev payload");
+_Static_assert(sizeof(struct kcall_event) <= KIP_MSG_PAYLOAD, "event payload");
+_Static_assert(sizeof(struct kcall_time) <= KIP_MSG_PAYLOAD, "time payload");
+_Static_assert(sizeof(struct demo_payload) <= KIP_MSG_PAYLOAD, "demo payload");
+
+/* Zero *m and set its type. */
+static inline void kip_msg_init(message *m, int type)
+{
+	memset(m, 0, sizeof(*m));
+	m->m_type = type;
+}
+
+/* Process events (SYS_GETEVENT kind). */
+enum kip_event_kind {
+	KIP_EV_EXIT = 1,   /* exited by itself */
+	KIP_EV_KILLED = 2, /* killed (SYS_KILL, or by the default fault policy) */
+	KIP_EV_FAULT = 3,  /* faulted; stopped, waiting for its manager */
+	KIP_EV_HANG = 4,   /* the watchdog found it spinning; stopped */
+};
+
+/* Page protections (SYS_PAGE_PROTECT). */
+enum {
+	KIP_PROT_NONE = 0,
+	KIP_PROT_READ = 1,
+	KIP_PROT_WRITE = 2
+};
+
+/* Device and IRQ operations. */
+enum {
+	KIP_DEV_CLAIM = 1,
+	KIP_DEV_RELEASE = 2,
+	KIP_DEV_READ = 3,
+	KIP_DEV_WRITE = 4
+};
+enum {
+	KIP_IRQ_ENABLE = 1,
+	KIP_IRQ_DISABLE = 2,
+	KIP_IRQ_ACK = 3
+};
+
+/* Privilege flags. */
+enum {
+	KIP_PRIV_SYSTEM = 1 << 0, /* a system process (server, driver) */
+	KIP_PRIV_USER = 1 << 1,	  /* share the one user privilege record */
+};
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * kip/msgtypes.h - every message type and kernel call number, once.
+ *
+ * This list is the single source of truth for call numbers: the kernel's
+ * call table, the servers' dispatch tables, libposix, the IPC trace and the
+ * gdb extension (which reads enum kip_msg_type from the debug info) all use
+ * it.  Each family has its own base; numbers are permanent once assigned.
+ *
+ * A reply's m_type is the call's status (0, a count, or a negative error),
+ * as in MINIX; all request types are >= KIP_MSG_BASE so the two never meet.
+ */
+#ifndef KIP_MSGTYPES_H
+#define KIP_MSGTYPES_H
+
+#define KIP_MSG_BASE 0x100
+
+/* X(name, number) */
+#define KIP_NOTIFY_TYPES(X) X(NOTIFY_MESSAGE, 0x100)
+
+/* Kernel calls (destination KIP_KERNEL).  X(name, number) */
+#define KIP_KCALL_TYPES(X)                                                                         \
+	X(SYS_CREATE, 0x200)	   /* start a registered program as a new process */               \
+	X(SYS_KILL, 0x201)	   /* kill a process */                                            \
+	X(SYS_STOP, 0x202)	   /* stop a process (it keeps its state) */                       \
+	X(SYS_RESUME, 0x203)	   /* resume a stopped or faulted process */                       \
+	X(SYS_EXIT, 0x204)	   /* the caller exits */                                          \
+	X(SYS_PRIVCTL, 0x205)	   /* set a process's privileges */                                \
+	X(SYS_SAFECOPYFROM, 0x206) /* copy from a grant into the caller */                         \
+	X(SYS_SAFECOPYTO, 0x207)   /* copy from the caller into a grant */                         \
+	X(SYS_SETGRANT, 0x208)	   /* register the caller's grant table */                         \
+	X(SYS_PAGE_ALLOC, 0x209)   /* allocate pages owned by the caller */                        \
+	X(SYS_PAGE_FREE, 0x20a)	   /* free pages the caller owns */                                \
+	X(SYS_PAGE_LIST, 0x20b)	   /* list the pages a process owns */                             \
+	X(SYS_PAGE_PROTECT, 0x20c) /* change protection of a process's pages */                    \
+	X(SYS_DEVCTL, 0x20d)	   /* claim or release a device */                                 \
+	X(SYS_DEVIO, 0x20e)	   /* read or write a device register */                           \
+	X(SYS_DMA, 0x20f)	   /* copy between the caller and a device buffer */               \
+	X(SYS_IRQCTL, 0x210)	   /* enable, disable or acknowledge an IRQ */                     \
+	X(SYS_SETALARM, 0x211)	   /* arm the caller's alarm (a CLOCK notify) */                   \
+	X(SYS_TIMES, 0x212)	   /* virtual time and the caller's CPU time */                    \
+	X(SYS_GETINFO, 0x213)	   /* process information for ps */                                \
+	X(SYS_GETEVENT, 0x214)	   /* fetch a process event (exit, fault, hang) */                 \
+	X(SYS_PRINT, 0x215)	   /* write text on the console */                                 \
+	X(SYS_SHUTDOWN, 0x216)	   /* power off the machine with a status */                       \
+	X(SYS_SETMANAGER, 0x217)   /* designate the default fault/exit manager */
+
+/* Demo and test protocol (the echo server).  X(name, number) */
+#define KIP_DEMO_TYPES(X)                                                                          \
+	X(ECHO_REQUEST, 0x1000) /* reply carries the same payload */                               \
+	X(ECHO_UPPER, 0x1001)	/* reply carries the text upper-cased */                           \
+	X(ECHO_SLOW, 0x1002)	/* reply later, after the server's alarm */                        \
+	X(TEST_PING, 0x7000)                                                                       \
+	X(TEST_PONG, 0x7001)                                                                       \
+	X(TEST_DATA, 0x7002)
+
+#define KIP_ALL_MSG_TYPES(X) KIP_NOTIFY_TYPES(X) KIP_KCALL_TYPES(X) KIP_DEMO_TYPES(X)
+
+enum kip_msg_type {
+#define KIP_MSG_ENUM(name, num) name = num,
+	KIP_ALL_MSG_TYPES(KIP_MSG_ENUM)
+#undef KIP_MSG_ENUM
+};
+
+enum {
+	SYS_FIRST = SYS_CREATE,
+#define KIP_KCALL_COUNT(name, num) +1
+	SYS_COUNT = 0 KIP_KCALL_TYPES(KIP_KCALL_COUNT),
+#undef KIP_KCALL_COUNT
+};
+
+/* Index of a kernel call in tables (0 .. SYS_COUNT-1), or -1. */
+static inline int kip_kcall_index(int type)
+{
+	return (type >= SYS_FIRST && type < SYS_FIRST + SYS_COUNT) ? type - SYS_FIRST : -1;
+}
+
+/* Name of a message type, or NULL if it is not a known request type. */
+static inline const char *kip_msg_name(int type)
+{
+	switch (type) {
+#define KIP_MSG_CASE(name, num)                                                                    \
+	case num:                                                                                  \
+		return #name;
+		KIP_ALL_MSG_TYPES(KIP_MSG_CASE)
+#undef KIP_MSG_CASE
+	default:
+		return 0;
+	}
+}
+
+#endif

@@ -1,0 +1,254 @@
+/*
+ * kernel/boot.c - boot, the kernel loop, idling and halting.
+ *
+ * Entry points: kernel_default_config, kernel_boot, kernel_spawn,
+ * kernel_run, kernel_halt, kernel_get_stats.
+ *
+ * The kernel loop runs on the host's own stack (the kernel context): fire
+ * the clock events that are due, pick a process, switch to it, and when it
+ * traps back, handle the trap and charge the virtual time it used.  When no
+ * process can run, virtual time jumps to the next event; when there is no
+ * event either, the machine halts - cleanly if every process is an idle
+ * server waiting in RECEIVE(ANY), else with a report of who waits on whom.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <valgrind/valgrind.h>
+
+#include "kip/error.h"
+#include "kip/fault_point.h"
+#include "kernel/cost.h"
+#include "kernel/kcall.h"
+#include "kernel/kernel.h"
+
+struct kernel *kern;
+
+#define RESUMER_STACK_SIZE (64 * 1024)
+#define SCRATCH_IRQ 3
+
+unsigned fault_watchdog_period_ms(void);
+
+void kernel_default_config(struct kip_config *cfg)
+{
+	struct timespec ts;
+	memset(cfg, 0, sizeof(*cfg));
+	clock_gettime(CLOCK_REALTIME, &ts);
+	cfg->seed = 1;
+	cfg->epoch = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	cfg->mem_bytes = 64u << 20;
+	cfg->impl = CTX_IMPL_DEFAULT;
+	cfg->watchdog_ms = 2000;
+	cfg->quantum_ns = 10 * 1000 * 1000;
+	cfg->console = stdout;
+	cfg->trace_out = stdout;
+}
+
+static void init_procs(struct kernel *k)
+{
+	for (int i = 0; i < KIP_NR_PROCS; i++) {
+		k->procs[i].p_slot = i;
+		k->procs[i].p_gen = 1;
+		k->procs[i].p_rts = RTS_SLOT_FREE;
+	}
+}
+
+int kernel_boot(const struct kip_config *cfg)
+{
+	if (kern)
+		return -EBUSY;
+	struct kernel *k = calloc(1, sizeof(*k));
+	if (!k)
+		return -ENOMEM;
+	k->cfg = *cfg;
+	k->fault_states = calloc(KIP_NR_PROCS, sizeof(struct cpustate));
+	k->resumer_stack = mmap(NULL, RESUMER_STACK_SIZE, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int r = mem_init(&k->mem, cfg->mem_bytes);
+	if (!k->fault_states || k->resumer_stack == MAP_FAILED || r < 0) {
+		if (k->resumer_stack == MAP_FAILED)
+			k->resumer_stack = NULL;
+		kern = k;
+		kernel_halt();
+		return r < 0 ? r : -ENOMEM;
+	}
+	ctx_impl_select(cfg->impl);
+	clock_init(&k->clock, cfg->epoch);
+	bus_init(&k->bus, &k->clock, kcall_raise_irq, k);
+	bus_attach(&k->bus, scratch_create(SCRATCH_IRQ));
+	init_procs(k);
+	k->cpu.policy = &sched_rr_policy;
+	k->cpu.policy->init(&k->cpu);
+	priv_init_user(&k->user_priv);
+	k->manager = KIP_NONE;
+	kern = k;
+	trace_init(k);
+	r = cpustate_install(fault_hook, fault_watchdog_tick,
+			     cfg->watchdog_ms ? fault_watchdog_period_ms() : 0);
+	if (r < 0) {
+		kernel_halt();
+		return r;
+	}
+	return 0;
+}
+
+endpoint_t kernel_spawn(const char *program, const char *name, int priority, uint64_t arg,
+			unsigned flags)
+{
+	struct kernel *k = kern;
+	const struct kip_program *prog = kip_program_find(program);
+	if (!k || !prog)
+		return -ENOENT;
+	int err;
+	struct proc *p = proc_create(k, prog, name, priority, arg, KIP_NONE, &err);
+	if (!p)
+		return err;
+	p->p_init = (flags & SPAWN_INIT) != 0;
+	if (flags & SPAWN_MANAGER) {
+		k->manager = p->p_endpoint;
+		k->manager_takes_faults = true;
+	}
+	return p->p_endpoint;
+}
+
+static void resumer_entry(void *arg)
+{
+	struct proc *p = arg;
+	cpustate_resume(p->p_fault);
+}
+
+/* Basic blocks a counted process may run before it must trap: the rest of
+ * its quantum, and no further than the next clock event. */
+static int64_t block_budget(struct kernel *k, struct proc *p)
+{
+	uint64_t left =
+		k->cfg.quantum_ns > p->p_quantum_used ? k->cfg.quantum_ns - p->p_quantum_used : 1;
+	uint64_t next;
+	if (clock_next(&k->clock, &next) && next > k->clock.now && next - k->clock.now < left)
+		left = next - k->clock.now;
+	int64_t blocks = (int64_t)(left / COST_BLOCK_NS);
+	return blocks > 0 ? blocks : 1;
+}
+
+/* Switch to p until it traps; charge what it used. */
+static void dispatch(struct kernel *k, struct proc *p)
+{
+	struct cpu *cpu = &k->cpu;
+	uint64_t cost = COST_TRAP_NS;
+	if (cpu->last != p) {
+		cost += COST_SWITCH_NS;
+		k->n_switches++;
+	}
+	cpu->last = p;
+	int64_t budget = p->p_counted ? block_budget(k, p) : INT64_MAX;
+	kip_cpu_budget = budget;
+	k->dispatches++;
+	cpu->current = p;
+	if (p->p_counted)
+		VALGRIND_DISABLE_ERROR_REPORTING;
+	if (p->p_resume_full) {
+		p->p_resume_full = false;
+		ctx_init(&k->resumer, k->resumer_stack, RESUMER_STACK_SIZE, resumer_entry, p);
+		ctx_switch(&k->kctx, &k->resumer);
+		ctx_destroy(&k->resumer);
+	} else {
+		ctx_switch(&k->kctx, &p->p_ctx);
+	}
+	if (p->p_counted) {
+		VALGRIND_ENABLE_ERROR_REPORTING;
+		cost += (uint64_t)(budget - kip_cpu_budget) * COST_BLOCK_NS;
+	}
+	cpu->current = NULL;
+	kip_cpu_budget = INT64_MAX;
+	kernel_charge(k, p, cost);
+}
+
+static bool all_idle(struct kernel *k)
+{
+	for (int i = 0; i < KIP_NR_PROCS; i++) {
+		const struct proc *p = &k->procs[i];
+		if (p->p_rts & RTS_SLOT_FREE)
+			continue;
+		if (p->p_rts != RTS_RECEIVING || p->p_getfrom != KIP_ANY)
+			return false;
+	}
+	return true;
+}
+
+/* Nothing is runnable.  Returns true to go on (time moved to the next
+ * event), false when the machine must halt. */
+static bool idle(struct kernel *k)
+{
+	uint64_t next;
+	if (clock_next(&k->clock, &next)) {
+		if (next > k->clock.now)
+			k->clock.now = next;
+		return true;
+	}
+	if (all_idle(k)) {
+		trace_event(k, "all processes idle; halting");
+		k->exit_status = 0;
+	} else {
+		fflush(k->cfg.console);
+		deadlock_report(k, stderr);
+		k->exit_status = 1;
+	}
+	return false;
+}
+
+int kernel_run(void)
+{
+	struct kernel *k = kern;
+	if (!k)
+		return -EINVAL;
+	while (!k->halted) {
+		clock_fire_due(&k->clock);
+		struct proc *p = k->cpu.policy->pick(&k->cpu);
+		if (!p) {
+			if (!idle(k))
+				break;
+			continue;
+		}
+		dispatch(k, p);
+		trap_handle(k, p);
+		if (proc_runnable(p) && p->p_quantum_used >= k->cfg.quantum_ns)
+			k->cpu.policy->quantum_expired(&k->cpu, p);
+	}
+	fflush(k->cfg.console);
+	fflush(k->cfg.trace_out);
+	return k->exit_status;
+}
+
+void kernel_get_stats(struct kernel_stats *st)
+{
+	struct kernel *k = kern;
+	memset(st, 0, sizeof(*st));
+	if (!k)
+		return;
+	st->now_ns = k->clock.now;
+	st->messages = k->n_messages;
+	st->switches = k->n_switches;
+	st->traps = k->n_traps;
+	st->kcalls = k->n_kcalls;
+	st->watchdog_fired = k->watchdog_fired;
+}
+
+void kernel_halt(void)
+{
+	struct kernel *k = kern;
+	if (!k)
+		return;
+	cpustate_uninstall();
+	for (int i = 0; i < KIP_NR_PROCS; i++)
+		if (!(k->procs[i].p_rts & RTS_SLOT_FREE))
+			ctx_destroy(&k->procs[i].p_ctx);
+	bus_fini(&k->bus);
+	mem_fini(&k->mem);
+	if (k->resumer_stack)
+		munmap(k->resumer_stack, RESUMER_STACK_SIZE);
+	free(k->fault_states);
+	free(k);
+	kern = NULL;
+	kip_fault_disarm_all();
+}
