@@ -99,6 +99,7 @@ static double kip_round_trip(enum ctx_impl impl, unsigned batches, unsigned batc
 	kernel_default_config(&cfg);
 	cfg.impl = impl;
 	cfg.epoch = 0;
+	cfg.watchdog_ms = 0; /* no SIGPROF ticks: also lets callgrind run the bench */
 	static struct bench_run run;
 	memset(&run, 0, sizeof(run));
 	run.batches = batches;
@@ -161,16 +162,17 @@ static double pipe_round_trip(unsigned batches, unsigned batch)
 
 static void bench_help(void)
 {
-	printf("usage: kip bench ipc [--json] [--round-trips N]\n\n"
+	printf("usage: kip bench ipc [--json] [--round-trips N] [--switch asm|ucontext]\n\n"
 	       "Median ns per SENDREC + reply between two kip processes (batches of 10000),\n"
 	       "for the asm and the ucontext switch, and a Linux pipe ping-pong between two\n"
 	       "host processes pinned to one core, with ratios.  --json prints one JSON\n"
-	       "object with the same figures.\n");
+	       "object with the same figures.  --switch measures that switch alone.\n");
 }
 
 int cli_bench(int argc, char **argv)
 {
-	bool json = false;
+	bool json = false, only = false;
+	enum ctx_impl only_impl = CTX_IMPL_ASM;
 	uint64_t total = 1000000;
 	if (argc < 2 || strcmp(argv[1], "ipc")) {
 		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -189,6 +191,12 @@ int cli_bench(int argc, char **argv)
 					"kip bench: --round-trips needs a number >= 10000\n");
 				return 2;
 			}
+		} else if (!strcmp(argv[i], "--switch") && i + 1 < argc) {
+			if (ctx_impl_parse(argv[++i], &only_impl) < 0) {
+				fprintf(stderr, "kip bench: --switch asm|ucontext\n");
+				return 2;
+			}
+			only = true;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			bench_help();
 			return 0;
@@ -202,6 +210,20 @@ int cli_bench(int argc, char **argv)
 	if (batches > BENCH_MAX_BATCHES)
 		batches = BENCH_MAX_BATCHES;
 	uint64_t trips = (uint64_t)batches * batch;
+	if (only) {
+		double ns = kip_round_trip(only_impl, batches, batch);
+		if (ns <= 0)
+			return 1;
+		if (json)
+			printf("{\"bench\":\"ipc\",\"switch\":\"%s\",\"round_trips\":%llu,"
+			       "\"ns\":%.1f}\n",
+			       ctx_impl_name(only_impl), (unsigned long long)trips, ns);
+		else
+			printf("kip bench ipc: %s switch: %.1f ns per SENDREC + reply round trip "
+			       "(median of %u batches of %u)\n",
+			       ctx_impl_name(only_impl), ns, batches, batch);
+		return 0;
+	}
 	double asm_ns = kip_round_trip(CTX_IMPL_ASM, batches, batch);
 	double uc_ns = kip_round_trip(CTX_IMPL_UCONTEXT, batches, batch);
 	unsigned pipe_batches = batches < 20 ? batches : 20;

@@ -203,7 +203,8 @@ int kernel_run(void)
 	if (!k)
 		return -EINVAL;
 	while (!k->halted) {
-		clock_fire_due(&k->clock);
+		if (clock_due(&k->clock))
+			clock_fire_due(&k->clock);
 		struct proc *p = k->cpu.policy->pick(&k->cpu);
 		if (!p) {
 			if (!idle(k))

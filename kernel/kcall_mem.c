@@ -71,6 +71,7 @@ int do_page_free(struct kernel *k, struct proc *caller, message *m)
 	    pfn + m->m_page.npages > caller->p_stack_pfn)
 		return -EPERM; /* not its own stack */
 	mem_free(&k->mem, (size_t)pfn, m->m_page.npages);
+	k->mem_epoch++;
 	return 0;
 }
 
@@ -111,5 +112,6 @@ int do_page_protect(struct kernel *k, struct proc *caller, message *m)
 		return (int)pfn;
 	int host = (prot & KIP_PROT_READ ? PROT_READ : 0) |
 		   (prot & KIP_PROT_WRITE ? PROT_READ | PROT_WRITE : 0);
+	k->mem_epoch++;
 	return mem_protect(&k->mem, (size_t)pfn, m->m_page.npages, host);
 }

@@ -97,13 +97,15 @@ struct proc {
 	endpoint_t p_trap_ep;
 	message *p_trap_msg;
 	int p_trap_result;
+	message *p_msg_ok[2];   /* last message buffers found accessible ... */
+	uint64_t p_msg_epoch;   /* ... while k->mem_epoch had this value */
 
 	/* Grants: the table lives in the process's own memory. */
 	uint64_t p_grant_table;
 	uint32_t p_grant_count;
 
 	/* Scheduling and accounting. */
-	struct proc *p_run_next;
+	struct proc *p_run_next, *p_run_prev;
 	bool p_queued;
 	uint64_t p_quantum_used; /* virtual ns since it last got a quantum */
 	uint64_t p_cpu_ns;
@@ -162,6 +164,10 @@ struct kernel {
 	bool halted;
 	int exit_status;
 
+	/* Bumped whenever page protections change or pages are freed, so
+	 * cached "this buffer is accessible" checks are redone. */
+	uint64_t mem_epoch;
+
 	/* Fault-tolerant copies from process memory (kernel/copy.c). */
 	bool copying;
 	sigjmp_buf copy_jmp;
@@ -183,7 +189,19 @@ struct kernel {
 extern struct kernel *kern;
 
 /* ---- kernel/proc.c ---- */
-struct proc *proc_lookup(struct kernel *k, endpoint_t e);
+/* The live process named by endpoint e, or NULL (dead, stale, special). */
+static inline struct proc *proc_lookup(struct kernel *k, endpoint_t e)
+{
+	if (e < 0)
+		return NULL;
+	int slot = kip_ep_slot(e);
+	if (slot >= KIP_NR_PROCS)
+		return NULL;
+	struct proc *p = &k->procs[slot];
+	if ((p->p_rts & RTS_SLOT_FREE) || p->p_endpoint != e)
+		return NULL;
+	return p;
+}
 struct proc *proc_create(struct kernel *k, const struct kip_program *prog, const char *name,
 			 int priority, uint64_t arg, endpoint_t parent, int *err);
 /* Kill p: wake whoever waits on it with EDEADSRCDST, free all it owns,
@@ -222,9 +240,22 @@ void deadlock_report(struct kernel *k, FILE *out);
 /* ---- kernel/priv.c ---- */
 void priv_init_system(struct priv *pr);
 void priv_init_user(struct priv *pr);
-bool priv_may_trap(const struct proc *p, int op);
-bool priv_may_send(const struct proc *p, const struct proc *dst);
-bool priv_may_kcall(const struct proc *p, int kcall_index);
+static inline bool priv_may_trap(const struct proc *p, int op)
+{
+	if (op >= IPC_KCALL)
+		return true; /* kernel calls are checked one by one */
+	return (p->p_priv->trap_mask >> op) & 1u;
+}
+
+static inline bool priv_may_send(const struct proc *p, const struct proc *dst)
+{
+	return (p->p_priv->send_mask[dst->p_slot / 64] >> (dst->p_slot % 64)) & 1u;
+}
+
+static inline bool priv_may_kcall(const struct proc *p, int kcall_index)
+{
+	return kcall_index >= 0 && ((p->p_priv->kcall_mask >> kcall_index) & 1u);
+}
 
 /* ---- kernel/kcall.c ---- */
 int kcall_dispatch(struct kernel *k, struct proc *caller, message *m);

@@ -36,20 +36,3 @@ void priv_init_user(struct priv *pr)
 	pr->kcall_mask = kbit(SYS_EXIT) | kbit(SYS_PRINT) | kbit(SYS_TIMES) | kbit(SYS_SETALARM) |
 			 kbit(SYS_PAGE_ALLOC) | kbit(SYS_PAGE_FREE) | kbit(SYS_SETGRANT);
 }
-
-bool priv_may_trap(const struct proc *p, int op)
-{
-	if (op >= IPC_KCALL)
-		return true; /* kernel calls are checked one by one */
-	return (p->p_priv->trap_mask >> op) & 1u;
-}
-
-bool priv_may_send(const struct proc *p, const struct proc *dst)
-{
-	return (p->p_priv->send_mask[dst->p_slot / 64] >> (dst->p_slot % 64)) & 1u;
-}
-
-bool priv_may_kcall(const struct proc *p, int kcall_index)
-{
-	return kcall_index >= 0 && ((p->p_priv->kcall_mask >> kcall_index) & 1u);
-}

@@ -17,19 +17,6 @@
 #include "kip/fault_point.h"
 #include "kernel/kernel.h"
 
-struct proc *proc_lookup(struct kernel *k, endpoint_t e)
-{
-	if (e < 0)
-		return NULL;
-	int slot = kip_ep_slot(e);
-	if (slot >= KIP_NR_PROCS)
-		return NULL;
-	struct proc *p = &k->procs[slot];
-	if ((p->p_rts & RTS_SLOT_FREE) || p->p_endpoint != e)
-		return NULL;
-	return p;
-}
-
 const char *proc_name(struct kernel *k, endpoint_t e)
 {
 	switch (e) {
@@ -226,6 +213,7 @@ void proc_kill(struct kernel *k, struct proc *p, int kind, int status, const str
 	release_hardware(k, p);
 	ctx_destroy(&p->p_ctx);
 	mem_free_owner(&k->mem, owner_id(p));
+	k->mem_epoch++;
 	if (k->cpu.last == p)
 		k->cpu.last = NULL;
 	p->p_rts = RTS_SLOT_FREE;

@@ -21,6 +21,7 @@ struct proc;
 struct cpu;
 
 struct sched_queues {
+	uint32_t nonempty; /* bit q set while queue q has a process */
 	struct proc *head[SCHED_NR_QUEUES];
 	struct proc *tail[SCHED_NR_QUEUES];
 };

@@ -21,39 +21,39 @@ static void rr_enqueue(struct cpu *cpu, struct proc *p)
 	assert(!p->p_queued);
 	int q = p->p_priority;
 	p->p_run_next = NULL;
+	p->p_run_prev = cpu->rq.tail[q];
 	if (cpu->rq.tail[q])
 		cpu->rq.tail[q]->p_run_next = p;
 	else
 		cpu->rq.head[q] = p;
 	cpu->rq.tail[q] = p;
+	cpu->rq.nonempty |= 1u << q;
 	p->p_queued = true;
 }
 
 static void rr_dequeue(struct cpu *cpu, struct proc *p)
 {
 	int q = p->p_priority;
-	struct proc *prev = NULL;
-	for (struct proc *x = cpu->rq.head[q]; x; prev = x, x = x->p_run_next) {
-		if (x != p)
-			continue;
-		if (prev)
-			prev->p_run_next = x->p_run_next;
-		else
-			cpu->rq.head[q] = x->p_run_next;
-		if (cpu->rq.tail[q] == x)
-			cpu->rq.tail[q] = prev;
-		p->p_run_next = NULL;
-		p->p_queued = false;
-		return;
-	}
+	assert(p->p_queued);
+	if (p->p_run_prev)
+		p->p_run_prev->p_run_next = p->p_run_next;
+	else
+		cpu->rq.head[q] = p->p_run_next;
+	if (p->p_run_next)
+		p->p_run_next->p_run_prev = p->p_run_prev;
+	else
+		cpu->rq.tail[q] = p->p_run_prev;
+	if (!cpu->rq.head[q])
+		cpu->rq.nonempty &= ~(1u << q);
+	p->p_run_next = p->p_run_prev = NULL;
+	p->p_queued = false;
 }
 
 static struct proc *rr_pick(struct cpu *cpu)
 {
-	for (int q = 0; q < SCHED_NR_QUEUES; q++)
-		if (cpu->rq.head[q])
-			return cpu->rq.head[q];
-	return NULL;
+	if (!cpu->rq.nonempty)
+		return NULL;
+	return cpu->rq.head[__builtin_ctz(cpu->rq.nonempty)];
 }
 
 static void rr_quantum_expired(struct cpu *cpu, struct proc *p)

@@ -55,6 +55,25 @@ void __sanitizer_cov_trace_pc(void)
 		budget_spent();
 }
 
+/* Can the kernel read and write the caller's message buffer?  Probing costs
+ * a sigsetjmp, and processes reuse one or two buffers, so the answer is
+ * cached per process until page protections change (k->mem_epoch). */
+static bool message_accessible(struct kernel *k, struct proc *p, message *m)
+{
+	if (p->p_msg_epoch == k->mem_epoch && (m == p->p_msg_ok[0] || m == p->p_msg_ok[1]))
+		return true;
+	if (probe_proc_rw(k, (uint64_t)(uintptr_t)m, sizeof(*m)) < 0)
+		return false;
+	if (p->p_msg_epoch != k->mem_epoch) {
+		p->p_msg_ok[0] = p->p_msg_ok[1] = NULL;
+		p->p_msg_epoch = k->mem_epoch;
+	}
+	/* Servers alternate two buffers (request in, reply out): keep both. */
+	p->p_msg_ok[1] = p->p_msg_ok[0];
+	p->p_msg_ok[0] = m;
+	return true;
+}
+
 static int trap_ipc(struct kernel *k, struct proc *p)
 {
 	int op = p->p_trap_op;
@@ -83,8 +102,7 @@ void trap_handle(struct kernel *k, struct proc *p)
 	int r;
 	k->n_traps++;
 	message *m = p->p_trap_msg;
-	if (m && p->p_trap_op < TRAP_FAULT &&
-	    probe_proc_rw(k, (uint64_t)(uintptr_t)m, sizeof(*m)) < 0) {
+	if (m && p->p_trap_op < TRAP_FAULT && !message_accessible(k, p, m)) {
 		p->p_trap_op = TRAP_NONE;
 		p->p_trap_result = -EFAULT;
 		return;

@@ -60,6 +60,12 @@ static inline void clock_advance(struct sim_clock *c, uint64_t ns)
 	c->now += ns;
 }
 
+/* True when some event is due (cheap enough to test on every kernel loop). */
+static inline bool clock_due(const struct sim_clock *c)
+{
+	return c->nevents > 0 && c->heap[0].when <= c->now;
+}
+
 static inline size_t clock_pending(const struct sim_clock *c)
 {
 	return c->nevents;
