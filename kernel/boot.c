@@ -2,13 +2,15 @@
  * kernel/boot.c - boot, the kernel loop, idling and halting.
  *
  * Entry points: kernel_default_config, kernel_boot, kernel_spawn,
- * kernel_run, kernel_halt, kernel_get_stats.
+ * kernel_run, kernel_halt, kernel_get_stats, kernel_host_edge_open/close,
+ * kernel_host_post, kernel_notify.
  *
  * The kernel loop runs on the host's own stack (the kernel context): fire
  * the clock events that are due, pick a process, switch to it, and when it
  * traps back, handle the trap and charge the virtual time it used.  When no
- * process can run, virtual time jumps to the next event; when there is no
- * event either, the machine halts - cleanly if every process is an idle
+ * process can run, virtual time jumps to the next event; with no event but
+ * a host edge open (terminal, FUSE), the CPU thread sleeps until a host
+ * thread posts work; otherwise the machine halts - cleanly if every process is an idle
  * server waiting in RECEIVE(ANY), else with a report of who waits on whom.
  */
 #include <stdlib.h>
@@ -66,12 +68,13 @@ int kernel_boot(const struct kip_config *cfg)
 	k->resumer_stack = mmap(NULL, RESUMER_STACK_SIZE, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	int r = mem_init(&k->mem, cfg->mem_bytes);
-	if (!k->fault_states || k->resumer_stack == MAP_FAILED || r < 0) {
+	int rq = hostq_init(&k->hostq);
+	if (!k->fault_states || k->resumer_stack == MAP_FAILED || r < 0 || rq < 0) {
 		if (k->resumer_stack == MAP_FAILED)
 			k->resumer_stack = NULL;
 		kern = k;
 		kernel_halt();
-		return r < 0 ? r : -ENOMEM;
+		return r < 0 ? r : rq < 0 ? rq : -ENOMEM;
 	}
 	ctx_impl_select(cfg->impl);
 	clock_init(&k->clock, cfg->epoch);
@@ -186,6 +189,13 @@ static bool idle(struct kernel *k)
 			k->clock.now = next;
 		return true;
 	}
+	if (k->hostq.edges > 0 || hostq_pending(&k->hostq)) {
+		fflush(k->cfg.console);
+		fflush(k->cfg.trace_out);
+		hostq_wait(&k->hostq);
+		hostq_drain(&k->hostq);
+		return true;
+	}
 	if (all_idle(k)) {
 		trace_event(k, "all processes idle; halting");
 		k->exit_status = 0;
@@ -205,6 +215,8 @@ int kernel_run(void)
 	while (!k->halted) {
 		if (clock_due(&k->clock))
 			clock_fire_due(&k->clock);
+		if (hostq_pending(&k->hostq))
+			hostq_drain(&k->hostq);
 		struct proc *p = k->cpu.policy->pick(&k->cpu);
 		if (!p) {
 			if (!idle(k))
@@ -219,6 +231,32 @@ int kernel_run(void)
 	fflush(k->cfg.console);
 	fflush(k->cfg.trace_out);
 	return k->exit_status;
+}
+
+void kernel_host_edge_open(void)
+{
+	if (kern)
+		kern->hostq.edges++;
+}
+
+void kernel_host_edge_close(void)
+{
+	if (kern && kern->hostq.edges > 0)
+		kern->hostq.edges--;
+}
+
+int kernel_host_post(void (*fn)(void *arg), void *arg)
+{
+	return kern ? hostq_post(&kern->hostq, fn, arg) : -EINVAL;
+}
+
+int kernel_notify(endpoint_t dst)
+{
+	struct proc *p = kern ? proc_lookup(kern, dst) : NULL;
+	if (!p)
+		return -EDEADSRCDST;
+	ipc_kernel_notify(kern, p, KIP_HARDWARE);
+	return 0;
 }
 
 void kernel_get_stats(struct kernel_stats *st)
@@ -245,6 +283,7 @@ void kernel_halt(void)
 		if (!(k->procs[i].p_rts & RTS_SLOT_FREE))
 			ctx_destroy(&k->procs[i].p_ctx);
 	bus_fini(&k->bus);
+	hostq_fini(&k->hostq);
 	mem_fini(&k->mem);
 	if (k->resumer_stack)
 		munmap(k->resumer_stack, RESUMER_STACK_SIZE);

@@ -55,6 +55,17 @@ endpoint_t kernel_spawn(const char *program, const char *name, int priority, uin
  * or 1 after a deadlock report. */
 int kernel_run(void);
 
+/* Host edges (terminal, FUSE).  While one is open, a machine with nothing
+ * to run sleeps for host input instead of halting.  CPU thread only. */
+void kernel_host_edge_open(void);
+void kernel_host_edge_close(void);
+/* From any host thread: run fn(arg) on the CPU thread, in the kernel
+ * context, between two turns of the kernel loop.  0 or -ENOMEM. */
+int kernel_host_post(void (*fn)(void *arg), void *arg);
+/* Kernel context only (e.g. from a posted callback): a HARDWARE
+ * notification to dst.  0 or -EDEADSRCDST. */
+int kernel_notify(endpoint_t dst);
+
 /* Free everything the kernel holds. */
 void kernel_halt(void);
 

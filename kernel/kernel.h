@@ -23,6 +23,7 @@
 #include "sim/cpustate.h"
 #include "sim/ctx.h"
 #include "sim/device.h"
+#include "sim/hostq.h"
 #include "sim/mem.h"
 #include "kernel/boot.h"
 #include "kernel/sched.h"
@@ -133,8 +134,18 @@ struct cpu {
 typedef void (*deliver_hook_fn)(void *arg, endpoint_t from, endpoint_t to, const message *m,
 				int outcome, bool reply);
 
-#define TRACE_TAIL_LINES 32
+#define TRACE_TAIL_MSGS 32  /* last messages kept for a panic (raw) */
+#define TRACE_TAIL_EVENTS 8 /* last event lines kept for a panic */
 #define TRACE_LINE_MAX 160
+
+/* A message as the panic report remembers it (recorded on every delivery,
+ * traced or not, so it must be cheap: no formatting). */
+struct trace_rec {
+	uint64_t seq, when;
+	endpoint_t from, to;
+	int32_t type, outcome;
+	bool reply;
+};
 
 struct kernel {
 	struct proc procs[KIP_NR_PROCS];
@@ -149,6 +160,7 @@ struct kernel {
 	struct sim_clock clock;
 	struct sim_mem mem;
 	struct sim_bus bus;
+	struct hostq hostq; /* work posted by host threads at the edges */
 	int dev_owner[SIM_MAX_DEVICES]; /* slot + 1, or 0 */
 	int irq_owner[SIM_MAX_IRQS];	/* slot + 1, or 0 */
 	uint32_t irq_enabled;
@@ -181,9 +193,11 @@ struct kernel {
 	/* Statistics. */
 	uint64_t n_messages, n_switches, n_traps, n_kcalls;
 
-	/* The last trace lines, for a panic. */
-	char trace_tail[TRACE_TAIL_LINES][TRACE_LINE_MAX];
-	unsigned trace_next;
+	/* The last messages and events, for a panic (kernel/trace.c). */
+	uint64_t trace_seq;
+	struct trace_rec trace_msgs[TRACE_TAIL_MSGS];
+	char trace_events[TRACE_TAIL_EVENTS][TRACE_LINE_MAX];
+	uint64_t trace_event_seq[TRACE_TAIL_EVENTS];
 };
 
 extern struct kernel *kern;
@@ -286,10 +300,22 @@ void trace_init(struct kernel *k);
 void trace_event(struct kernel *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void trace_message(struct kernel *k, endpoint_t from, endpoint_t to, const message *m, int outcome,
 		   bool reply);
-/* Deliver-hook entry: calls the interposition hook if one is set. */
+/* Print the last messages and events (a panic does). */
+void trace_dump_tail(struct kernel *k, FILE *out);
+/* Every delivered or refused message passes here: it is remembered for a
+ * panic report, then given to the interposition hook if one is set. */
 static inline void deliver_observe(struct kernel *k, endpoint_t from, endpoint_t to,
 				   const message *m, int outcome, bool reply)
 {
+	uint64_t seq = k->trace_seq++;
+	struct trace_rec *r = &k->trace_msgs[seq % TRACE_TAIL_MSGS];
+	r->seq = seq;
+	r->when = k->clock.now;
+	r->from = from;
+	r->to = to;
+	r->type = m ? m->m_type : 0;
+	r->outcome = outcome;
+	r->reply = reply;
 	if (__builtin_expect(k->deliver_hook != 0, 0))
 		k->deliver_hook(k->deliver_hook_arg, from, to, m, outcome, reply);
 }

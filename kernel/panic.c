@@ -3,6 +3,7 @@
  *
  * Entry points: kernel_panic, kernel_dump_procs.
  */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,9 @@ void kernel_panic(const char *fmt, ...)
 {
 	struct kernel *k = kern;
 	va_list ap;
-	cpustate_uninstall();
+	/* Not cpustate_uninstall: we may be running on the alternate signal
+	 * stack it would unmap.  Just let abort() do what it normally does. */
+	signal(SIGABRT, SIG_DFL);
 	fflush(stdout);
 	fprintf(stderr, "kip: kernel panic: ");
 	va_start(ap, fmt);
@@ -37,10 +40,7 @@ void kernel_panic(const char *fmt, ...)
 	fprintf(stderr, "\n");
 	if (k) {
 		kernel_dump_procs(k, stderr);
-		unsigned n = k->trace_next < TRACE_TAIL_LINES ? k->trace_next : TRACE_TAIL_LINES;
-		fprintf(stderr, "last %u trace lines:\n", n);
-		for (unsigned i = k->trace_next - n; i < k->trace_next; i++)
-			fprintf(stderr, "  %s\n", k->trace_tail[i % TRACE_TAIL_LINES]);
+		trace_dump_tail(k, stderr);
 	}
 	abort();
 }
