@@ -156,7 +156,7 @@ static void dispatch(struct kernel *k, struct proc *p)
 		ctx_switch(&k->kctx, &k->resumer);
 		ctx_destroy(&k->resumer);
 	} else {
-		ctx_switch(&k->kctx, &p->p_ctx);
+		ctx_switch_val(&k->kctx, &p->p_ctx, p->p_trap_result);
 	}
 	if (p->p_counted) {
 		VALGRIND_ENABLE_ERROR_REPORTING;

@@ -33,8 +33,9 @@ int kip_trap(int op, endpoint_t ep, message *m)
 	p->p_trap_ep = ep;
 	p->p_trap_msg = m;
 	p->p_trap_result = 0;
-	ctx_switch(&p->p_ctx, &k->kctx);
-	return p->p_trap_result;
+	/* A tail call: the kernel resumes the process straight in our caller,
+	 * handing it p_trap_result (kernel/boot.c dispatch). */
+	return ctx_switch_val(&p->p_ctx, &k->kctx, 0);
 }
 
 static void budget_spent(void)

@@ -43,7 +43,7 @@ _Static_assert(offsetof(struct ctx, sp) == 0, "ctx_switch_asm uses ctx.sp at off
 /* The trampoline a new assembly context first returns into. */
 void ctx_asm_start(void);
 
-static enum ctx_impl ctx_selected = CTX_IMPL_DEFAULT;
+enum ctx_impl ctx_selected = CTX_IMPL_DEFAULT;
 
 static const char *const ctx_impl_names[] = {
 	[CTX_IMPL_ASM] = "asm",

@@ -13,6 +13,7 @@
  *   ctx_impl_select, ctx_impl_current, ctx_impl_name, ctx_impl_parse
  *   ctx_init        prepare a context to start at entry(arg) on a stack
  *   ctx_switch      save the running state into *from, resume *to
+ *   ctx_switch_val  the same, handing a value to the resumed side
  *   ctx_stack_register / ctx_stack_deregister   Valgrind stack bookkeeping
  */
 #ifndef KIP_SIM_CTX_H
@@ -49,6 +50,7 @@ struct ctx {
 	unsigned valgrind_id;  /* VALGRIND_STACK_REGISTER id, 0 if none */
 	void (*entry)(void *); /* first function run on the context */
 	void *arg;
+	int xfer; /* ucontext: the value ctx_switch_val hands over */
 };
 
 void ctx_impl_select(enum ctx_impl impl);
@@ -81,9 +83,29 @@ unsigned ctx_stack_register(void *lo, size_t size);
 /* Undo ctx_stack_register; id 0 is ignored. */
 void ctx_stack_deregister(unsigned id);
 
+/*
+ * Like ctx_switch, and hand `value` to *to: the ctx_switch_val call that
+ * suspended *to returns it.  This lets a trap be a tail call: the process
+ * resumes straight in its caller with the result in rax, and no `ret`
+ * whose prediction the switch has spoiled is executed (see kernel/trap.c).
+ */
+static inline int ctx_switch_val(struct ctx *from, struct ctx *to, int value);
+
 /* The two implementations, callable directly (the bench times each). */
 void ctx_switch_asm(struct ctx *from, struct ctx *to);
+int ctx_switch_asm_val(struct ctx *from, struct ctx *to, int value);
 void ctx_switch_ucontext(struct ctx *from, struct ctx *to);
+int ctx_switch_ucontext_val(struct ctx *from, struct ctx *to, int value);
+
+/* The implementation selected for this run; read by inline fast paths. */
+extern enum ctx_impl ctx_selected;
+
+static inline int ctx_switch_val(struct ctx *from, struct ctx *to, int value)
+{
+	if (__builtin_expect(ctx_selected == CTX_IMPL_ASM, CTX_IMPL_DEFAULT == CTX_IMPL_ASM))
+		return ctx_switch_asm_val(from, to, value);
+	return ctx_switch_ucontext_val(from, to, value);
+}
 
 /* Internal to sim/ctx*.c: set-up of one implementation (ctx_init calls it
  * after filling stack_lo, stack_size, entry, arg), and the error exit of a

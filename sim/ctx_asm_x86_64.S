@@ -3,6 +3,7 @@
  *
  * Entry points:
  *   ctx_switch_asm(from, to)  save callee-saved state on the running stack,
+ *   ctx_switch_asm_val(from, to, value)  the same; the resumed call returns value
  *                             store rsp in from->sp, load to->sp, restore
  *   ctx_asm_start             where a new context (built by ctx_init_asm in
  *                             sim/ctx.c) first "returns" to: calls r12(r13)
@@ -18,10 +19,15 @@
 
 	.text
 
-/* void ctx_switch_asm(struct ctx *from, struct ctx *to) */
+/* void ctx_switch_asm(struct ctx *from, struct ctx *to)
+ * int ctx_switch_asm_val(struct ctx *from, struct ctx *to, int value):
+ * one routine; the resumed side's call returns `value` (rdx -> rax). */
 	.globl	ctx_switch_asm
 	.type	ctx_switch_asm, @function
+	.globl	ctx_switch_asm_val
+	.type	ctx_switch_asm_val, @function
 	.p2align 4
+ctx_switch_asm_val:
 ctx_switch_asm:
 	.cfi_startproc
 	pushq	%rbp
@@ -83,6 +89,7 @@ ctx_switch_asm:
 	 * predicts that ret goes back to the caller of THIS context, which a
 	 * switch never does, so every ret would mispredict.  Measured: a
 	 * SENDREC round trip (6 switches) drops from ~135 ns to ~102 ns. */
+	movl	%edx, %eax		/* ctx_switch_asm_val's value */
 	popq	%rcx
 	.cfi_adjust_cfa_offset -8
 	.cfi_register rip, rcx
@@ -94,6 +101,7 @@ ctx_switch_asm:
 	jmp	.Lfp_control_done
 	.cfi_endproc
 	.size	ctx_switch_asm, . - ctx_switch_asm
+	.size	ctx_switch_asm_val, . - ctx_switch_asm_val
 
 /*
  * The first code of a new context: r12 = entry, r13 = arg, r14 = the

@@ -2,7 +2,8 @@
  * sim/ctx_ucontext.c - the portable context switch: getcontext(3),
  * makecontext(3), swapcontext(3) (see sim/ctx.h).
  *
- * Entry points: ctx_init_ucontext (called by ctx_init), ctx_switch_ucontext.
+ * Entry points: ctx_init_ucontext (called by ctx_init), ctx_switch_ucontext,
+ * ctx_switch_ucontext_val.
  *
  * makecontext passes only int arguments, so the struct ctx pointer travels
  * split in two 32-bit halves; the trampoline joins them and reads entry and
@@ -53,4 +54,11 @@ void ctx_switch_ucontext(struct ctx *from, struct ctx *to)
 		perror("kip: swapcontext");
 		abort();
 	}
+}
+
+int ctx_switch_ucontext_val(struct ctx *from, struct ctx *to, int value)
+{
+	to->xfer = value;
+	ctx_switch_ucontext(from, to);
+	return from->xfer;
 }
