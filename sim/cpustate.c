@@ -18,7 +18,15 @@
  * upsets Valgrind, and so does rewriting the frame).  If the hook returns,
  * the fault is the host's: default action.  Every capture blocks the
  * watchdog signal too, so a tick cannot overwrite a capture in progress;
- * cpustate_unblock lifts both.
+ * cpustate_unblock lifts both.  A tick that interrupts the trap machinery
+ * itself (the alternate stack, the end of a resume) is ignored.
+ *
+ * Under Valgrind the general registers in the frame are exact at a faulting
+ * memory access only with --vex-iropt-register-updates=allregs-at-mem-access
+ * (the default keeps only rsp, rbp and rip exact there, and a resumed state
+ * would then be wrong); at a faulting non-memory instruction (SIGFPE,
+ * SIGILL) only with allregs-at-each-insn.  Watchdog ticks arrive between
+ * translated blocks, where the state is always exact.
  *
  * Resumption.  cpustate_resume copies the state into a 64-byte-aligned
  * static buffer, rebuilds the XSAVE header, and cpustate_resume_asm
@@ -41,16 +49,15 @@
 #include <valgrind/valgrind.h>
 
 #include "sim/cpustate.h"
-#include "sim/ctx.h"
 
 #define CPUSTATE_HIDDEN __attribute__((visibility("hidden")))
 
 enum {
 	CPUSTATE_ALTSTACK_SIZE = 256 * 1024, /* the hook runs kernel code here */
-	CPUSTATE_GUARD_SIZE = 4096,
-	CPUSTATE_FXSAVE_SIZE = 512, /* legacy region of an XSAVE area */
-	CPUSTATE_XHDR_SIZE = 64,    /* XSAVE header, right after it */
-	CPUSTATE_FX_MXCSR = 24,	    /* offsets inside the legacy region */
+	CPUSTATE_ALTSTACK_PAD = 4 << 20,     /* PROT_NONE on each side of it */
+	CPUSTATE_FXSAVE_SIZE = 512,	     /* legacy region of an XSAVE area */
+	CPUSTATE_XHDR_SIZE = 64,	     /* XSAVE header, right after it */
+	CPUSTATE_FX_MXCSR = 24,		     /* offsets inside the legacy region */
 	CPUSTATE_FX_MXCSR_MASK = 28,
 	CPUSTATE_FX_SW_BYTES = 464, /* Linux: struct _fpx_sw_bytes */
 	CPUSTATE_XFEATURE_FPSSE = 3,
@@ -86,6 +93,7 @@ enum cpustate_xmode {
 void cpustate_sig_entry(int signo, siginfo_t *info, void *uc);
 void cpustate_on_signal(int signo, siginfo_t *info, void *uc) CPUSTATE_HIDDEN;
 void cpustate_resume_asm(int xmode, uint64_t rfbm) CPUSTATE_HIDDEN __attribute__((noreturn));
+extern const char cpustate_resume_asm_end[] CPUSTATE_HIDDEN;
 struct cpustate cpustate_resume_buf CPUSTATE_HIDDEN;
 uint8_t cpustate_live_xsave[CPUSTATE_XSAVE_MAX] CPUSTATE_HIDDEN __attribute__((aligned(64)));
 uint64_t cpustate_live_rfbm CPUSTATE_HIDDEN;
@@ -115,9 +123,9 @@ static struct {
 	int installed;
 	cpustate_hook_fn hook;
 	int (*watchdog_tick)(void);
-	uint8_t *altstack_map; /* guard page, then the alternate stack */
+	uint8_t *altstack_map; /* pad, the alternate stack, pad */
+	uintptr_t altstack_lo, altstack_hi;
 	stack_t old_altstack;
-	unsigned altstack_vg_id;
 	struct sigaction old_fault[CPUSTATE_NFAULT];
 	int nfault; /* how many of cpustate_fault_signals are ours */
 	struct sigaction old_watchdog;
@@ -296,11 +304,28 @@ static void cpustate_fatal(int signo, const siginfo_t *info)
 		raise(signo);
 }
 
+/* 1 if the interrupted code is the trap machinery itself: a capture's
+ * handler or hook (on the alternate stack; e.g. a tick let in by
+ * cpustate_unblock before the hook switched away) or the tail of a resume
+ * (registers already loaded).  Such a state must never be captured. */
+static int cpustate_interrupted_self(const ucontext_t *uc)
+{
+	uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+	uintptr_t ip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+
+	if (sp >= cpustate_hw.altstack_lo && sp < cpustate_hw.altstack_hi)
+		return 1;
+	return ip >= (uintptr_t)cpustate_resume_asm && ip < (uintptr_t)cpustate_resume_asm_end;
+}
+
 /* A watchdog tick: capture only if watchdog_tick says the CPU is hung;
- * otherwise (or if the hook returns) the interrupted code goes on. */
+ * otherwise (or if the hook returns) the interrupted code goes on.  Ticks
+ * that interrupt the trap machinery itself are not even counted. */
 static void cpustate_on_watchdog(int signo, siginfo_t *info, ucontext_t *uc)
 {
-	if (!cpustate_hw.watchdog_tick || cpustate_hw.watchdog_tick() == 0 || !cpustate_hw.hook)
+	if (!cpustate_hw.watchdog_tick || cpustate_interrupted_self(uc))
+		return;
+	if (cpustate_hw.watchdog_tick() == 0 || !cpustate_hw.hook)
 		return;
 	cpustate_capture(&cpustate_captured, CPUSTATE_WATCHDOG, signo, info, uc);
 	cpustate_hw.hook(&cpustate_captured);
@@ -327,25 +352,38 @@ void cpustate_on_signal(int signo, siginfo_t *info, void *ucv)
 
 /* ---------------------------------------------------------------- install */
 
-/* Map the alternate stack (with a guard page below it) and make it this
- * thread's; register it with Valgrind.  0 or -errno. */
+/*
+ * Map the alternate stack and make it this thread's.  0 or -errno.
+ *
+ * It is NOT registered with VALGRIND_STACK_REGISTER: Valgrind knows it from
+ * sigaltstack, and with 3.19 a registered alternate stack makes memcheck
+ * report the handler's own pushes as invalid writes when a signal lands in
+ * a system call.  Instead it sits between two PROT_NONE reservations larger
+ * than memcheck's --max-stackframe (2 MB), so that when the hook switches
+ * off it, memcheck always sees a stack switch, never a stack pointer move
+ * whose in-between memory it would repaint.  The lower one is also the
+ * guard against an overflow of the alternate stack itself.
+ */
 static int cpustate_altstack_on(void)
 {
-	size_t len = CPUSTATE_GUARD_SIZE + CPUSTATE_ALTSTACK_SIZE;
-	uint8_t *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t len = CPUSTATE_ALTSTACK_PAD + CPUSTATE_ALTSTACK_SIZE + CPUSTATE_ALTSTACK_PAD;
+	uint8_t *map =
+		mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	uint8_t *lo = map + CPUSTATE_ALTSTACK_PAD;
 	stack_t ss;
 
 	if (map == MAP_FAILED)
 		return -errno;
-	if (mprotect(map, CPUSTATE_GUARD_SIZE, PROT_NONE) != 0)
+	if (mprotect(lo, CPUSTATE_ALTSTACK_SIZE, PROT_READ | PROT_WRITE) != 0)
 		goto fail;
-	ss.ss_sp = map + CPUSTATE_GUARD_SIZE;
+	ss.ss_sp = lo;
 	ss.ss_size = CPUSTATE_ALTSTACK_SIZE;
 	ss.ss_flags = 0;
 	if (sigaltstack(&ss, &cpustate_hw.old_altstack) != 0)
 		goto fail;
 	cpustate_hw.altstack_map = map;
-	cpustate_hw.altstack_vg_id = ctx_stack_register(ss.ss_sp, ss.ss_size);
+	cpustate_hw.altstack_lo = (uintptr_t)lo;
+	cpustate_hw.altstack_hi = (uintptr_t)lo + CPUSTATE_ALTSTACK_SIZE;
 	return 0;
 fail:;
 	int err = errno;
@@ -359,14 +397,16 @@ static void cpustate_altstack_off(void)
 	if (!cpustate_hw.altstack_map)
 		return;
 	sigaltstack(&cpustate_hw.old_altstack, NULL);
-	ctx_stack_deregister(cpustate_hw.altstack_vg_id);
-	munmap(cpustate_hw.altstack_map, CPUSTATE_GUARD_SIZE + CPUSTATE_ALTSTACK_SIZE);
+	munmap(cpustate_hw.altstack_map,
+	       CPUSTATE_ALTSTACK_PAD + CPUSTATE_ALTSTACK_SIZE + CPUSTATE_ALTSTACK_PAD);
 	cpustate_hw.altstack_map = NULL;
-	cpustate_hw.altstack_vg_id = 0;
+	cpustate_hw.altstack_lo = cpustate_hw.altstack_hi = 0;
 }
 
-/* Route signo to cpustate_sig_entry on the alternate stack, keeping the old
- * action in *old.  The watchdog signal is blocked while any capture runs. */
+/* Route signo to cpustate_sig_entry on the alternate stack, keeping the
+ * old action in *old.  The watchdog signal is blocked while any capture
+ * runs.  The tick too runs on the alternate stack, never on a process's
+ * own (possibly nearly full) stack. */
 static int cpustate_handle(int signo, int extra_flags, struct sigaction *old)
 {
 	struct sigaction sa;

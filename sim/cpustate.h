@@ -72,7 +72,8 @@ int cpustate_install(cpustate_hook_fn hook, int (*watchdog_tick)(void),
 void cpustate_uninstall(void);
 
 /* Unblock the signal that is being handled (call from the hook before
- * switching away, since the handler never returns). */
+ * switching away, since the handler never returns).  Also unblocks the
+ * watchdog's SIGPROF, which every capture blocks while it runs. */
 void cpustate_unblock(int signo);
 
 /* Restore *st completely and continue at st->rip.  Never returns.  *st must

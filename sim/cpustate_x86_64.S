@@ -78,6 +78,7 @@ cpustate_sig_entry:
  * rfbm, initialising those absent from the image's XSTATE_BV.
  */
 	.globl	cpustate_resume_asm
+	.hidden	cpustate_resume_asm
 	.type	cpustate_resume_asm, @function
 	.p2align 4
 cpustate_resume_asm:
@@ -111,6 +112,9 @@ cpustate_resume_asm:
 	movq	cpustate_resume_buf+CS_R15(%rip), %r15
 	movq	cpustate_resume_buf+CS_RSP(%rip), %rsp
 	jmp	*cpustate_resume_buf+CS_RIP(%rip)
+	.globl	cpustate_resume_asm_end		/* the watchdog never captures */
+	.hidden	cpustate_resume_asm_end		/* a state inside this routine */
+cpustate_resume_asm_end:
 	.cfi_endproc
 	.size	cpustate_resume_asm, . - cpustate_resume_asm
 
