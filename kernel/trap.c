@@ -79,10 +79,11 @@ static int trap_ipc(struct kernel *k, struct proc *p)
 {
 	int op = p->p_trap_op;
 	message *m = p->p_trap_msg;
-	if ((op != IPC_NOTIFY && !m) || !priv_may_trap(p, op)) {
-		deliver_observe(k, p->p_endpoint, p->p_trap_ep, m, m ? -ETRAPDENIED : -EFAULT,
-				false);
-		return m ? -ETRAPDENIED : -EFAULT;
+	/* NOTIFY carries no message: only the trap mask can refuse it. */
+	int err = (op != IPC_NOTIFY && !m) ? -EFAULT : !priv_may_trap(p, op) ? -ETRAPDENIED : 0;
+	if (err) {
+		deliver_observe(k, p->p_endpoint, p->p_trap_ep, m, err, false);
+		return err;
 	}
 	switch (op) {
 	case IPC_SEND:
