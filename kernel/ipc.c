@@ -162,7 +162,8 @@ static void build_notify(struct kernel *k, struct proc *dst, endpoint_t source, 
  * first, then processes by slot number. */
 static bool take_notify(struct kernel *k, struct proc *caller, endpoint_t src, message *m)
 {
-	if (!caller->p_kernel_pending && !(caller->p_notify_pending[0] | caller->p_notify_pending[1]))
+	if (!caller->p_kernel_pending &&
+	    !(caller->p_notify_pending[0] | caller->p_notify_pending[1]))
 		return false;
 	for (unsigned bit = 1; bit <= KNOTIFY_SYSTEM; bit <<= 1) {
 		endpoint_t from = kernel_source(bit);

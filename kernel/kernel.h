@@ -98,8 +98,8 @@ struct proc {
 	endpoint_t p_trap_ep;
 	message *p_trap_msg;
 	int p_trap_result;
-	message *p_msg_ok[2];   /* last message buffers found accessible ... */
-	uint64_t p_msg_epoch;   /* ... while k->mem_epoch had this value */
+	message *p_msg_ok[2]; /* last message buffers found accessible ... */
+	uint64_t p_msg_epoch; /* ... while k->mem_epoch had this value */
 
 	/* Grants: the table lives in the process's own memory. */
 	uint64_t p_grant_table;
@@ -160,7 +160,7 @@ struct kernel {
 	struct sim_clock clock;
 	struct sim_mem mem;
 	struct sim_bus bus;
-	struct hostq hostq; /* work posted by host threads at the edges */
+	struct hostq hostq;		/* work posted by host threads at the edges */
 	int dev_owner[SIM_MAX_DEVICES]; /* slot + 1, or 0 */
 	int irq_owner[SIM_MAX_IRQS];	/* slot + 1, or 0 */
 	uint32_t irq_enabled;

@@ -44,8 +44,8 @@ static void format_message(struct kernel *k, const struct trace_rec *r, char *li
 		 err ? err : "error");
 }
 
-void trace_message(struct kernel *k, endpoint_t from, endpoint_t to, const message *m,
-		   int outcome, bool reply)
+void trace_message(struct kernel *k, endpoint_t from, endpoint_t to, const message *m, int outcome,
+		   bool reply)
 {
 	char line[TRACE_LINE_MAX];
 	struct trace_rec r = {0, k->clock.now, from, to, m ? m->m_type : 0, outcome, reply};
@@ -105,7 +105,6 @@ void trace_init(struct kernel *k)
 	k->deliver_hook = trace_hook;
 	k->deliver_hook_arg = k;
 	fprintf(k->cfg.trace_out,
-		"kip trace: seed %" PRIu64 " epoch %" PRIu64 " switch %s quantum %" PRIu64
-		" ns\n",
+		"kip trace: seed %" PRIu64 " epoch %" PRIu64 " switch %s quantum %" PRIu64 " ns\n",
 		k->cfg.seed, k->cfg.epoch, ctx_impl_name(k->cfg.impl), k->cfg.quantum_ns);
 }

@@ -24,9 +24,9 @@ struct hostq_item;
 struct hostq {
 	pthread_mutex_t lock;
 	struct hostq_item *head, *tail;
-	int efd;           /* eventfd the CPU thread sleeps on */
+	int efd;	      /* eventfd the CPU thread sleeps on */
 	volatile int pending; /* nonzero while items wait (read without the lock) */
-	unsigned edges;    /* host edges open (CPU thread only) */
+	unsigned edges;	      /* host edges open (CPU thread only) */
 };
 
 int hostq_init(struct hostq *q);

@@ -23,7 +23,9 @@
 #include "kernel/boot.h"
 #include "kip/message.h"
 
-enum { KT_TRACE = 1 << 0 };
+enum {
+	KT_TRACE = 1 << 0
+};
 
 /* Boot with epoch 0, seed 1, 16 MiB, watchdog off, the default switch.
  * Asserts (CUnit) that boot worked; returns 0 or the error. */

@@ -78,7 +78,7 @@ static void test_kernel_fault_panics(void)
 	waitpid(pid, &status, 0);
 	CU_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "kernel panic: SIGSEGV in the kernel's own context"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "pn_worker"));    /* the process table */
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "pn_worker"));     /* the process table */
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "SYS_TIMES  ok")); /* the trace tail */
 }
 
