@@ -7,7 +7,9 @@
  * from target.  If it comes back to the caller, blocking would close a
  * cycle in which nobody can ever run: refuse with ELOCKED.  The one
  * exception (as in MINIX) is the ordinary request/reply pair: a cycle of
- * two in which one side sends and the other receives.
+ * two in which one side sends and the other receives.  (In kip that case
+ * never reaches this check - ipc.c delivers such a message at once - but
+ * the rule is kept so the check stands on its own, as MINIX's does.)
  */
 #include "kernel/kernel.h"
 
