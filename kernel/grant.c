@@ -9,7 +9,8 @@
  * old ids), the caller is the grantee, the access is allowed, and the range
  * fits.  An indirect grant names a grant the granter itself holds: the
  * check repeats there with the granter as grantee, at most
- * KIP_GRANT_MAX_DEPTH hops (ELOOP beyond).  Only then is anything copied.
+ * KIP_GRANT_MAX_DEPTH hops (ELOOP beyond).  A direct grant names only
+ * memory its granter owns (else EFAULT).  Only then is anything copied.
  */
 #include <string.h>
 
@@ -35,6 +36,23 @@ static int read_grant(struct kernel *k, struct proc *granter, int32_t id, struct
 	return 0;
 }
 
+/* Does p own every page of [addr, addr + len)? */
+static bool owns_range(struct kernel *k, const struct proc *p, uint64_t addr, uint64_t len)
+{
+	if (len == 0)
+		return true;
+	if (addr + len < addr)
+		return false;
+	long first = mem_pfn(&k->mem, (const void *)(uintptr_t)addr);
+	long last = mem_pfn(&k->mem, (const void *)(uintptr_t)(addr + len - 1));
+	if (first < 0 || last < 0)
+		return false;
+	for (long pfn = first; pfn <= last; pfn++)
+		if (mem_owner(&k->mem, (size_t)pfn) != (unsigned)p->p_slot + 1)
+			return false;
+	return true;
+}
+
 /* Resolve (granter, id) for `grantee` to an address range in some process's
  * memory.  Returns 0 and sets *addr, or an error. */
 static int resolve(struct kernel *k, endpoint_t grantee, endpoint_t granter_e, int32_t id,
@@ -55,10 +73,12 @@ static int resolve(struct kernel *k, endpoint_t grantee, endpoint_t granter_e, i
 		if (offset > g.len || len > g.len - offset)
 			return -EINVAL;
 		if (g.flags & KIP_GRANT_DIRECT) {
+			if (!owns_range(k, granter, g.addr + offset, len))
+				return -EFAULT;
 			*addr = g.addr + offset;
 			return 0;
 		}
-		if (!(g.flags & KIP_GRANT_INDIRECT))
+		if (!(g.flags & KIP_GRANT_INDIRECT) || offset + g.addr < offset)
 			return -EINVAL;
 		/* Follow: the granter is now the grantee of the grant it passes on. */
 		grantee = granter->p_endpoint;

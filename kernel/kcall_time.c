@@ -21,6 +21,7 @@ static void alarm_fire(void *arg, uint64_t data)
 int do_setalarm(struct kernel *k, struct proc *caller, message *m)
 {
 	uint64_t now = k->clock.now;
+	m->m_time.now = now; /* the alarm counts from here */
 	m->m_time.previous = 0;
 	if (caller->p_alarm_id) {
 		m->m_time.previous = caller->p_alarm_at > now ? caller->p_alarm_at - now : 0;
@@ -29,7 +30,8 @@ int do_setalarm(struct kernel *k, struct proc *caller, message *m)
 	}
 	if (m->m_time.ns == 0)
 		return 0;
-	caller->p_alarm_at = now + m->m_time.ns;
+	/* A delay past the end of virtual time waits for ever, not wraps. */
+	caller->p_alarm_at = m->m_time.ns > UINT64_MAX - now ? UINT64_MAX : now + m->m_time.ns;
 	caller->p_alarm_id = clock_schedule(&k->clock, caller->p_alarm_at, alarm_fire, k,
 					    (uint64_t)caller->p_slot);
 	return caller->p_alarm_id ? 0 : -EAGAIN;

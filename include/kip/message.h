@@ -96,7 +96,7 @@ struct kcall_irq {
 /* SYS_SETALARM / SYS_TIMES: caller -> kernel. */
 struct kcall_time {
 	uint64_t ns;	   /* SETALARM: relative delay (0 cancels) */
-	uint64_t now;	   /* out: virtual ns since boot */
+	uint64_t now;	   /* out: virtual ns since boot (SETALARM: when it was set) */
 	uint64_t epoch;	   /* out: host ns at boot (the recorded epoch) */
 	uint64_t cpu_ns;   /* out: the caller's CPU time */
 	uint64_t previous; /* out: SETALARM: ns left on the previous alarm */

@@ -164,4 +164,63 @@ static inline int kip_privctl(const struct kcall_privctl *p)
 	return kip_kcall(SYS_PRIVCTL, &m);
 }
 
+/* Claim (KIP_DEV_CLAIM) or release (KIP_DEV_RELEASE) device `dev`. */
+static inline int kip_dev_ctl(int dev, int op)
+{
+	message m;
+	kip_msg_init(&m, SYS_DEVCTL);
+	m.m_dev.device = dev;
+	m.m_dev.op = op;
+	return kip_kcall(SYS_DEVCTL, &m);
+}
+
+/* Read register `reg` of a device the caller owns into *value. */
+static inline int kip_dev_read(int dev, unsigned reg, uint64_t *value)
+{
+	message m;
+	kip_msg_init(&m, SYS_DEVIO);
+	m.m_dev.device = dev;
+	m.m_dev.op = KIP_DEV_READ;
+	m.m_dev.reg = reg;
+	int r = kip_kcall(SYS_DEVIO, &m);
+	if (r == 0)
+		*value = m.m_dev.value;
+	return r;
+}
+
+static inline int kip_dev_write(int dev, unsigned reg, uint64_t value)
+{
+	message m;
+	kip_msg_init(&m, SYS_DEVIO);
+	m.m_dev.device = dev;
+	m.m_dev.op = KIP_DEV_WRITE;
+	m.m_dev.reg = reg;
+	m.m_dev.value = value;
+	return kip_kcall(SYS_DEVIO, &m);
+}
+
+/* Copy len bytes between buf and the buffer of a device the caller owns, at
+ * devoff: KIP_DEV_WRITE into the device, KIP_DEV_READ out of it. */
+static inline int kip_dma(int dev, int op, void *buf, size_t len, uint64_t devoff)
+{
+	message m;
+	kip_msg_init(&m, SYS_DMA);
+	m.m_dev.device = dev;
+	m.m_dev.op = op;
+	m.m_dev.addr = (uint64_t)(uintptr_t)buf;
+	m.m_dev.len = len;
+	m.m_dev.devoff = devoff;
+	return kip_kcall(SYS_DMA, &m);
+}
+
+/* Enable, disable or acknowledge IRQ `irq` (KIP_IRQ_*). */
+static inline int kip_irq_ctl(int irq, int op)
+{
+	message m;
+	kip_msg_init(&m, SYS_IRQCTL);
+	m.m_irq.irq = irq;
+	m.m_irq.op = op;
+	return kip_kcall(SYS_IRQCTL, &m);
+}
+
 #endif
