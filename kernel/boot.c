@@ -64,6 +64,7 @@ int kernel_boot(const struct kip_config *cfg)
 	if (!k)
 		return -ENOMEM;
 	k->cfg = *cfg;
+	kip_fault_disarm_all(); /* each boot starts with no point armed, no hits */
 	k->fault_states = calloc(KIP_NR_PROCS, sizeof(struct cpustate));
 	k->resumer_stack = mmap(NULL, RESUMER_STACK_SIZE, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -290,5 +291,4 @@ void kernel_halt(void)
 	free(k->fault_states);
 	free(k);
 	kern = NULL;
-	kip_fault_disarm_all();
 }

@@ -5,7 +5,9 @@
  * kip_fault_hits, kip_fault_point_name.
  *
  * Hits are counted only while some point is armed (the fast path must stay
- * one branch), so kip_fault_hits counts hits since the first arm.
+ * one branch), so kip_fault_hits counts hits since the first arm.  Every
+ * boot clears all points (kernel_boot); the counts stay readable after the
+ * machine halts.
  */
 #include <errno.h>
 #include <string.h>

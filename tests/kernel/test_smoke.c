@@ -14,6 +14,9 @@ static void test_demo_runs(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(kt_console(), "3 of 3 programs ended as expected"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(kt_trace(), "ECHO_UPPER"));
 	CU_ASSERT_EQUAL(kt_trace_count("faults: SIGSEGV"), 1);
+	/* ECHO_SLOW is answered later, when the server's 1 ms alarm rings. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(kt_console(), "slow echo answered after 1001 us"));
+	CU_ASSERT_EQUAL(kt_trace_count("CLOCK(-5) -> echo(32769)  NOTIFY_MESSAGE  ok"), 1);
 }
 
 static const struct kip_test smoke_tests[] = {
