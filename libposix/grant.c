@@ -56,21 +56,32 @@ static int valid_access(int access)
 	return access && !(access & ~(KIP_GRANT_READ | KIP_GRANT_WRITE));
 }
 
+/* Validate access, take a free slot and fill what every grant has.
+ * Returns the id (and *out), or a negative error. */
+static kip_grant_id grant_new(struct kip_grants *g, endpoint_t grantee, size_t len, int access,
+			      uint32_t kind, struct kip_grant **out)
+{
+	if (!valid_access(access))
+		return -EINVAL;
+	kip_grant_id id = grant_alloc(g, out);
+	if (id < 0)
+		return id;
+	(*out)->grantee = grantee;
+	(*out)->len = len;
+	(*out)->flags = KIP_GRANT_USED | kind | (uint32_t)access;
+	return id;
+}
+
 kip_grant_id kip_grant_direct(struct kip_grants *g, endpoint_t grantee, const void *addr,
 			      size_t len, int access)
 {
 	struct kip_grant *e;
-	if (!valid_access(access))
-		return -EINVAL;
-	kip_grant_id id = grant_alloc(g, &e);
-	if (id < 0)
-		return id;
-	e->grantee = grantee;
-	e->addr = (uint64_t)(uintptr_t)addr;
-	e->len = len;
-	e->from = KIP_NONE;
-	e->ref = KIP_GRANT_INVALID;
-	e->flags = KIP_GRANT_USED | KIP_GRANT_DIRECT | (uint32_t)access;
+	kip_grant_id id = grant_new(g, grantee, len, access, KIP_GRANT_DIRECT, &e);
+	if (id >= 0) {
+		e->addr = (uint64_t)(uintptr_t)addr;
+		e->from = KIP_NONE;
+		e->ref = KIP_GRANT_INVALID;
+	}
 	return id;
 }
 
@@ -78,17 +89,12 @@ kip_grant_id kip_grant_indirect(struct kip_grants *g, endpoint_t grantee, endpoi
 				kip_grant_id ref, uint64_t offset, size_t len, int access)
 {
 	struct kip_grant *e;
-	if (!valid_access(access))
-		return -EINVAL;
-	kip_grant_id id = grant_alloc(g, &e);
-	if (id < 0)
-		return id;
-	e->grantee = grantee;
-	e->from = from;
-	e->ref = ref;
-	e->addr = offset;
-	e->len = len;
-	e->flags = KIP_GRANT_USED | KIP_GRANT_INDIRECT | (uint32_t)access;
+	kip_grant_id id = grant_new(g, grantee, len, access, KIP_GRANT_INDIRECT, &e);
+	if (id >= 0) {
+		e->addr = offset;
+		e->from = from;
+		e->ref = ref;
+	}
 	return id;
 }
 
