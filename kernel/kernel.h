@@ -228,10 +228,25 @@ static inline bool proc_runnable(const struct proc *p)
 	return p->p_rts == 0;
 }
 /* Make p runnable again if nothing else holds it (after clearing a flag). */
-void proc_ready(struct kernel *k, struct proc *p);
-void proc_unready(struct kernel *k, struct proc *p);
+static inline void proc_ready(struct kernel *k, struct proc *p)
+{
+	if (proc_runnable(p) && !p->p_queued)
+		k->cpu.policy->enqueue(&k->cpu, p);
+}
+
+static inline void proc_unready(struct kernel *k, struct proc *p)
+{
+	if (p->p_queued)
+		k->cpu.policy->dequeue(&k->cpu, p);
+}
+
 /* Block or unblock and set the result the blocked trap will return. */
-void proc_wake(struct kernel *k, struct proc *p, unsigned flag, int result);
+static inline void proc_wake(struct kernel *k, struct proc *p, unsigned flag, int result)
+{
+	p->p_rts &= ~flag;
+	p->p_trap_result = result;
+	proc_ready(k, p);
+}
 
 /* ---- kernel/ipc.c ---- */
 /* Each returns 0 or an error; a blocked caller has been unreadied and its
@@ -325,6 +340,12 @@ void kernel_panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 
 void kernel_dump_procs(struct kernel *k, FILE *out);
 
 /* ---- kernel/cost.h holds the cost model ---- */
-void kernel_charge(struct kernel *k, struct proc *p, uint64_t ns);
+/* Charge ns of virtual time to p (and to the clock). */
+static inline void kernel_charge(struct kernel *k, struct proc *p, uint64_t ns)
+{
+	clock_advance(&k->clock, ns);
+	p->p_cpu_ns += ns;
+	p->p_quantum_used += ns;
+}
 
 #endif

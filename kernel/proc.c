@@ -37,25 +37,6 @@ const char *proc_name(struct kernel *k, endpoint_t e)
 	return p ? p->p_name : "(dead)";
 }
 
-void proc_ready(struct kernel *k, struct proc *p)
-{
-	if (proc_runnable(p) && !p->p_queued)
-		k->cpu.policy->enqueue(&k->cpu, p);
-}
-
-void proc_unready(struct kernel *k, struct proc *p)
-{
-	if (p->p_queued)
-		k->cpu.policy->dequeue(&k->cpu, p);
-}
-
-void proc_wake(struct kernel *k, struct proc *p, unsigned flag, int result)
-{
-	p->p_rts &= ~flag;
-	p->p_trap_result = result;
-	proc_ready(k, p);
-}
-
 static void proc_entry(void *arg)
 {
 	struct proc *p = arg;

@@ -132,10 +132,3 @@ void trap_handle(struct kernel *k, struct proc *p)
 		return; /* result comes when it is woken (or it is gone) */
 	p->p_trap_result = r;
 }
-
-void kernel_charge(struct kernel *k, struct proc *p, uint64_t ns)
-{
-	clock_advance(&k->clock, ns);
-	p->p_cpu_ns += ns;
-	p->p_quantum_used += ns;
-}
