@@ -17,9 +17,12 @@ struct cli_command {
 
 int cli_run(int argc, char **argv);
 int cli_bench(int argc, char **argv);
+int cli_mkfs(int argc, char **argv);
+int cli_fsck(int argc, char **argv);
 
 /* Parse an option shared by the commands that boot kip (--seed, --epoch,
- * --switch, --mem, --trace-ipc, --watchdog-ms, --quantum-us).  Returns the
+ * --switch, --mem, --trace-ipc, --watchdog-ms, --quantum-us, --disk; the
+ * --disk path points into argv, which must outlive the boot).  Returns the
  * number of argv entries consumed (0 if argv[0] is not such an option), or
  * -1 after printing an error. */
 int cli_boot_option(struct kip_config *cfg, int argc, char **argv);

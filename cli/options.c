@@ -62,7 +62,9 @@ void cli_boot_options_help(void)
 	       "  --mem SIZE        physical memory, e.g. 64M (default 64M)\n"
 	       "  --trace-ipc       print one line per message (also KIP_TRACE=ipc)\n"
 	       "  --watchdog-ms N   host CPU ms a process may run without trapping (0: off)\n"
-	       "  --quantum-us N    scheduling quantum in virtual us (default 10000)\n");
+	       "  --quantum-us N    scheduling quantum in virtual us (default 10000)\n"
+	       "  --disk IMG        attach host image file IMG as the disk and start its driver\n"
+	       "                    (unflushed writes are lost at exit; docs/disk.md)\n");
 }
 
 static int need_value(int argc, char **argv)
@@ -89,12 +91,17 @@ int cli_boot_option(struct kip_config *cfg, int argc, char **argv)
 		return 1;
 	}
 	if (strcmp(o, "--seed") && strcmp(o, "--epoch") && strcmp(o, "--switch") &&
-	    strcmp(o, "--mem") && strcmp(o, "--watchdog-ms") && strcmp(o, "--quantum-us"))
+	    strcmp(o, "--mem") && strcmp(o, "--watchdog-ms") && strcmp(o, "--quantum-us") &&
+	    strcmp(o, "--disk"))
 		return 0;
 	if (need_value(argc, argv) < 0)
 		return -1;
 	const char *val = argv[1];
-	if (!strcmp(o, "--switch")) {
+	if (!strcmp(o, "--disk")) {
+		if (!val[0])
+			return bad_value(argv);
+		cfg->disk_image = val;
+	} else if (!strcmp(o, "--switch")) {
 		if (ctx_impl_parse(val, &cfg->impl) < 0)
 			return bad_value(argv);
 	} else if (!strcmp(o, "--mem")) {

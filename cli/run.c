@@ -1,7 +1,8 @@
 /*
  * cli/run.c - `kip run`: boot kip and run until the machine halts.
  *
- * Until the real servers exist, the boot table holds one process, the
+ * Until the real servers exist, the boot table holds the disk driver (with
+ * --disk IMG: servers/disk, given the disk device) and one process, the
  * demo's init (programs/demo/init.c), which starts the rest; --init names
  * another registered program instead (the end-to-end tests use this).
  */
@@ -64,6 +65,14 @@ int cli_run(int argc, char **argv)
 	if (r < 0) {
 		fprintf(stderr, "kip: boot failed: %s\n", strerror(-r));
 		return 1;
+	}
+	if (cfg.disk_image) {
+		endpoint_t disk = kernel_spawn_driver("disk", "disk");
+		if (disk < 0) {
+			fprintf(stderr, "kip: cannot start the disk driver: %s\n", strerror(-disk));
+			kernel_halt();
+			return 1;
+		}
 	}
 	endpoint_t ep = kernel_spawn(init, NULL, -1, arg, SPAWN_INIT);
 	if (ep < 0) {

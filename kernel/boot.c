@@ -2,6 +2,7 @@
  * kernel/boot.c - boot, the kernel loop, idling and halting.
  *
  * Entry points: kernel_default_config, kernel_boot, kernel_spawn,
+ * kernel_device_find, kernel_grant_device, kernel_spawn_driver,
  * kernel_run, kernel_halt, kernel_get_stats, kernel_host_edge_open/close,
  * kernel_host_post, kernel_notify.
  *
@@ -13,14 +14,17 @@
  * thread posts work; otherwise the machine halts - cleanly if every process is an idle
  * server waiting in RECEIVE(ANY), else with a report of who waits on whom.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <valgrind/valgrind.h>
 
+#include "kip/driver.h"
 #include "kip/error.h"
 #include "kip/fault_point.h"
+#include "sim/disk.h"
 #include "kernel/cost.h"
 #include "kernel/kcall.h"
 #include "kernel/kernel.h"
@@ -28,7 +32,6 @@
 struct kernel *kern;
 
 #define RESUMER_STACK_SIZE (64 * 1024)
-#define SCRATCH_IRQ 3
 
 unsigned fault_watchdog_period_ms(void);
 
@@ -45,6 +48,28 @@ void kernel_default_config(struct kip_config *cfg)
 	cfg->quantum_ns = 10 * 1000 * 1000;
 	cfg->console = stdout;
 	cfg->trace_out = stdout;
+}
+
+/* Attach the devices the configuration asks for.  0 or a negative error,
+ * reported on stderr. */
+static int attach_devices(struct kernel *k, const struct kip_config *cfg)
+{
+	bus_attach(&k->bus, scratch_create(KERNEL_SCRATCH_IRQ));
+	if (!cfg->disk_image)
+		return 0;
+	int err;
+	struct sim_device *disk = disk_create(cfg->disk_image, KERNEL_DISK_IRQ, &err);
+	if (!disk) {
+		fprintf(stderr, "kip: cannot attach disk image '%s': %s%s\n", cfg->disk_image,
+			strerror(-err),
+			err == -EINVAL ? " (its size must be a non-zero multiple of 512 bytes)"
+				       : "");
+		return err;
+	}
+	int r = bus_attach(&k->bus, disk);
+	if (r < 0)
+		disk->ops->destroy(disk);
+	return r < 0 ? r : 0;
 }
 
 static void init_procs(struct kernel *k)
@@ -80,7 +105,12 @@ int kernel_boot(const struct kip_config *cfg)
 	ctx_impl_select(cfg->impl);
 	clock_init(&k->clock, cfg->epoch);
 	bus_init(&k->bus, &k->clock, kcall_raise_irq, k);
-	bus_attach(&k->bus, scratch_create(SCRATCH_IRQ));
+	r = attach_devices(k, cfg);
+	if (r < 0) {
+		kern = k;
+		kernel_halt();
+		return r;
+	}
 	init_procs(k);
 	k->cpu.policy = &sched_rr_policy;
 	k->cpu.policy->init(&k->cpu);
@@ -114,6 +144,54 @@ endpoint_t kernel_spawn(const char *program, const char *name, int priority, uin
 		k->manager_takes_faults = true;
 	}
 	return p->p_endpoint;
+}
+
+int kernel_device_find(const char *name, int *irq)
+{
+	if (!kern)
+		return -ENODEV;
+	int dev = bus_find(&kern->bus, name);
+	if (dev >= 0 && irq)
+		*irq = bus_device(&kern->bus, dev)->irq;
+	return dev;
+}
+
+int kernel_grant_device(endpoint_t ep, int dev, int irq)
+{
+	struct proc *p = kern ? proc_lookup(kern, ep) : NULL;
+	if (!p)
+		return -EDEADSRCDST;
+	if (p->p_priv != &p->p_own_priv)
+		return -EPERM;
+	if (dev != -1 && !bus_device(&kern->bus, dev))
+		return -ENODEV;
+	if (irq != -1 && (irq < 0 || irq >= SIM_MAX_IRQS))
+		return -EINVAL;
+	if (dev != -1)
+		p->p_own_priv.dev_mask |= 1u << dev;
+	if (irq != -1)
+		p->p_own_priv.irq_mask |= 1u << irq;
+	return 0;
+}
+
+endpoint_t kernel_spawn_driver(const char *program, const char *device)
+{
+	const struct kip_program *prog = kip_program_find(program);
+	int irq = -1;
+	int dev = kernel_device_find(device, &irq);
+	if (dev < 0)
+		return dev;
+	if (!prog)
+		return -ENOENT;
+	if (prog->flags & KIP_PROG_USER)
+		return -EPERM; /* checked now: kernel_grant_device would refuse it */
+	endpoint_t ep = kernel_spawn(program, NULL, -1, kip_driver_arg(dev, irq), 0);
+	if (ep < 0)
+		return ep;
+	int r = kernel_grant_device(ep, dev, irq);
+	assert(r == 0); /* a system process, a device that exists, its own line */
+	(void)r;
+	return ep;
 }
 
 static void resumer_entry(void *arg)

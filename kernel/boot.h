@@ -21,21 +21,34 @@ enum {
 
 struct kip_config {
 	uint64_t seed;
-	uint64_t epoch;	      /* host ns at boot; recorded in the trace header */
-	size_t mem_bytes;     /* physical memory */
-	enum ctx_impl impl;   /* context switch */
-	unsigned trace;	      /* KIP_TRACE_* */
-	unsigned watchdog_ms; /* host CPU ms a process may run without trapping */
-	uint64_t quantum_ns;  /* scheduling quantum (virtual) */
-	FILE *console;	      /* where SYS_PRINT goes */
-	FILE *trace_out;      /* where the trace goes */
+	uint64_t epoch;		/* host ns at boot; recorded in the trace header */
+	size_t mem_bytes;	/* physical memory */
+	enum ctx_impl impl;	/* context switch */
+	unsigned trace;		/* KIP_TRACE_* */
+	unsigned watchdog_ms;	/* host CPU ms a process may run without trapping */
+	uint64_t quantum_ns;	/* scheduling quantum (virtual) */
+	FILE *console;		/* where SYS_PRINT goes */
+	FILE *trace_out;	/* where the trace goes */
+	const char *disk_image; /* host image file for the disk device; NULL: no disk */
 };
 
 /* Defaults: seed 1, epoch = host time now, 64 MiB, the build's switch,
- * no trace, watchdog 2000 ms, quantum 10 ms, stdout for both. */
+ * no trace, watchdog 2000 ms, quantum 10 ms, stdout for both, no disk. */
 void kernel_default_config(struct kip_config *cfg);
 
-/* Boot a fresh kernel.  Returns 0 or a negative error. */
+/*
+ * The devices on the bus, by number:
+ *   0  "scratch"  IRQ 3   the test device (sim/device.h)
+ *   1  "disk"     IRQ 14  when cfg->disk_image is set (sim/disk.h)
+ * Look them up by name with kernel_device_find rather than by number.
+ */
+#define KERNEL_SCRATCH_IRQ 3
+#define KERNEL_DISK_IRQ 14
+
+/* Boot a fresh kernel.  Returns 0 or a negative error; a disk image that
+ * cannot be attached fails the boot with the reason printed on stderr and
+ * the error returned (-ENOENT, -EACCES, -EISDIR, -EINVAL for an empty image
+ * or one whose size is not a multiple of 512 bytes, ...). */
 int kernel_boot(const struct kip_config *cfg);
 
 /* Flags for kernel_spawn. */
@@ -49,6 +62,24 @@ enum {
  * negative error. */
 endpoint_t kernel_spawn(const char *program, const char *name, int priority, uint64_t arg,
 			unsigned flags);
+
+/* The number of the device called `name` ("disk", "scratch"), with its IRQ
+ * line in *irq if irq is not NULL; -ENODEV if there is none. */
+int kernel_device_find(const char *name, int *irq);
+
+/* Before kernel_run, from the host: allow system process `ep` to claim
+ * device `dev` and to control IRQ `irq` (-1 for either: none).  The process
+ * still claims them itself (SYS_DEVCTL, SYS_IRQCTL).  Returns 0, -EDEADSRCDST
+ * (no such process), -EPERM (a user process: it shares the user privileges),
+ * -ENODEV (no such device) or -EINVAL (no such IRQ). */
+int kernel_grant_device(endpoint_t ep, int dev, int irq);
+
+/* kernel_spawn for a driver: start `program` with the default name and
+ * priority, granted the device called `device` and its IRQ, and told them
+ * through its main's argument (kip/driver.h).  Returns the endpoint or a
+ * negative error (-ENODEV: no such device, -ENOENT: no such program,
+ * -EPERM: a user program). */
+endpoint_t kernel_spawn_driver(const char *program, const char *device);
 
 /* Run until the machine halts.  Returns the exit status: the init
  * process's, or 0 when every process finished or sits idle in RECEIVE(ANY),

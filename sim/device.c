@@ -32,6 +32,14 @@ struct sim_device *bus_device(struct sim_bus *bus, int number)
 	return bus->devices[number];
 }
 
+int bus_find(const struct sim_bus *bus, const char *name)
+{
+	for (int i = 0; i < bus->ndevices; i++)
+		if (bus->devices[i]->name && strcmp(bus->devices[i]->name, name) == 0)
+			return i;
+	return -ENODEV;
+}
+
 void bus_fini(struct sim_bus *bus)
 {
 	for (int i = 0; i < bus->ndevices; i++)

@@ -7,8 +7,8 @@
  * kernel calls these operations.  A device that finishes work later
  * schedules an event on the virtual clock and raises its IRQ from it.
  *
- * Entry points: bus_init, bus_attach, bus_device, bus_fini, dev_raise_irq;
- * devices: scratch_create (sim/dev_scratch.c).
+ * Entry points: bus_init, bus_attach, bus_device, bus_find, bus_fini,
+ * dev_raise_irq; devices: scratch_create (below), disk_create (sim/disk.h).
  */
 #ifndef KIP_SIM_DEVICE_H
 #define KIP_SIM_DEVICE_H
@@ -54,6 +54,8 @@ void bus_init(struct sim_bus *bus, struct sim_clock *clock, void (*raise_irq)(vo
 /* Attach a device; returns its device number or -ENOSPC. */
 int bus_attach(struct sim_bus *bus, struct sim_device *dev);
 struct sim_device *bus_device(struct sim_bus *bus, int number);
+/* The number of the first device called `name`, or -ENODEV. */
+int bus_find(const struct sim_bus *bus, const char *name);
 /* Destroy every device. */
 void bus_fini(struct sim_bus *bus);
 

@@ -128,6 +128,19 @@ struct kcall_print {
 	uint64_t len;
 };
 
+/* BDEV_*: caller -> block driver, and back in the reply (m_type: bytes
+ * done or a negative error).  Positions and lengths are multiples of
+ * BDEV_SECTOR_SIZE; a request moves at most BDEV_MAX_IO bytes. */
+struct bdev_request {
+	uint64_t position; /* READ, WRITE: byte offset on the device */
+	uint32_t len;	   /* READ, WRITE: bytes */
+	int32_t grant;	   /* READ, WRITE: the caller's buffer (a kip_grant_id) */
+	uint64_t id;	   /* the caller's tag, returned in the reply */
+	uint64_t dev_size; /* OPEN reply: the device's size in bytes */
+};
+#define BDEV_SECTOR_SIZE 512
+#define BDEV_MAX_IO (1u << 20)
+
 /* ECHO_*, TEST_*: a small inline payload. */
 struct demo_payload {
 	int64_t value;
@@ -154,6 +167,7 @@ typedef struct kip_message {
 		struct kcall_getinfo m_getinfo;
 		struct kcall_event m_event;
 		struct kcall_print m_print;
+		struct bdev_request m_bdev;
 		struct demo_payload m_demo;
 	};
 } message;
@@ -164,6 +178,7 @@ _Static_assert(sizeof(struct kcall_privctl) <= KIP_MSG_PAYLOAD, "privctl payload
 _Static_assert(sizeof(struct kcall_dev) <= KIP_MSG_PAYLOAD, "dev payload");
 _Static_assert(sizeof(struct kcall_event) <= KIP_MSG_PAYLOAD, "event payload");
 _Static_assert(sizeof(struct kcall_time) <= KIP_MSG_PAYLOAD, "time payload");
+_Static_assert(sizeof(struct bdev_request) <= KIP_MSG_PAYLOAD, "bdev payload");
 _Static_assert(sizeof(struct demo_payload) <= KIP_MSG_PAYLOAD, "demo payload");
 
 /* Zero *m and set its type. */

@@ -44,6 +44,15 @@
 	X(SYS_SHUTDOWN, 0x216)	   /* power off the machine with a status */                       \
 	X(SYS_SETMANAGER, 0x217)   /* designate the default fault/exit manager */
 
+/* Block devices: a file system (or a test) -> a block driver.  Payload
+ * struct bdev_request (kip/message.h); the reply's status is the bytes
+ * done or a negative error.  X(name, number) */
+#define KIP_BDEV_TYPES(X)                                                                          \
+	X(BDEV_OPEN, 0x500)  /* the device's size, in the reply's dev_size */                      \
+	X(BDEV_READ, 0x501)  /* device -> the caller's buffer (a grant the driver may write) */    \
+	X(BDEV_WRITE, 0x502) /* the caller's buffer (a grant the driver may read) -> device */     \
+	X(BDEV_FLUSH, 0x503) /* make every write completed so far durable */
+
 /* Demo and test protocol (the echo server).  X(name, number) */
 #define KIP_DEMO_TYPES(X)                                                                          \
 	X(ECHO_REQUEST, 0x1000) /* reply carries the same payload */                               \
@@ -53,7 +62,8 @@
 	X(TEST_PONG, 0x7001)                                                                       \
 	X(TEST_DATA, 0x7002)
 
-#define KIP_ALL_MSG_TYPES(X) KIP_NOTIFY_TYPES(X) KIP_KCALL_TYPES(X) KIP_DEMO_TYPES(X)
+#define KIP_ALL_MSG_TYPES(X)                                                                       \
+	KIP_NOTIFY_TYPES(X) KIP_KCALL_TYPES(X) KIP_BDEV_TYPES(X) KIP_DEMO_TYPES(X)
 
 enum kip_msg_type {
 #define KIP_MSG_ENUM(name, num) name = num,

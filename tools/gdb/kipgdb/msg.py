@@ -65,6 +65,8 @@ def payload_member(type_name):
         return "m_notify"
     if type_name.startswith(("ECHO_", "TEST_")):
         return "m_demo"
+    if type_name.startswith("BDEV_"):
+        return "m_bdev"
     return kcall_payloads().get(type_name)
 
 
