@@ -3,9 +3,12 @@
  *
  *   kip run [options]        boot kip and run the demo (or --init PROGRAM)
  *   kip bench ipc [--json]   IPC round-trip benchmark
+ *   kip mkfs IMG [options]   make a MINIX v3 image (cli/mkfs.c)
+ *   kip fsck IMG [--verbose] check a MINIX v3 image (cli/fsck.c)
  *   kip help | --help        this text
  *
- * Exit status: the simulated machine's status for `run`; 2 for usage errors.
+ * Exit status: the simulated machine's status for `run`; 2 for usage errors
+ * (16 for `kip fsck`, whose statuses follow fsck(8)).
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +18,8 @@
 static const struct cli_command commands[] = {
 	{"run", "boot kip and run its processes until the machine halts", cli_run},
 	{"bench", "benchmarks: kip bench ipc [--json]", cli_bench},
+	{"mkfs", "make a MINIX v3 image: kip mkfs IMG [--size 64M] [--from DIR]", cli_mkfs},
+	{"fsck", "check a MINIX v3 image without changing it: kip fsck IMG", cli_fsck},
 };
 
 static void usage(FILE *out)
