@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli/minixfs_check.h"
+#include "sim/hostio.h"
 
 /* ---- reporting ---- */
 
@@ -63,26 +64,9 @@ void mfsck_path(const struct mfsck *c, uint32_t ino, char *buf, size_t len)
 		snprintf(buf, len, "/");
 }
 
-/* pread exactly len bytes at off.  0 or -errno (-EIO when short). */
-static int read_exact(int fd, void *buf, size_t len, uint64_t off)
-{
-	uint8_t *p = buf;
-	while (len > 0) {
-		ssize_t n = pread(fd, p, len, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		p += n;
-		off += (uint64_t)n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int mfsck_read_block(struct mfsck *c, uint32_t ino, uint32_t b, void *buf)
 {
-	int rc = read_exact(c->fd, buf, c->bs, (uint64_t)b * c->bs);
+	int rc = hostio_pread_all(c->fd, buf, c->bs, (uint64_t)b * c->bs);
 	if (rc < 0)
 		mfsck_problem(c, ino, "cannot read block %u: %s", b, strerror(-rc));
 	return rc;
@@ -176,7 +160,7 @@ static int read_super(struct mfsck *c, uint64_t bytes, char *why, size_t len)
 		return cannot(why, len, "%llu bytes is too small to hold a superblock",
 			      (unsigned long long)bytes);
 	memset(&c->sb, 0, sizeof(c->sb));
-	int rc = read_exact(c->fd, &c->sb, MINIXFS_SUPER_BYTES, MINIXFS_SUPER_OFFSET);
+	int rc = hostio_pread_all(c->fd, &c->sb, MINIXFS_SUPER_BYTES, MINIXFS_SUPER_OFFSET);
 	if (rc < 0) {
 		snprintf(why, len, "cannot read the superblock: %s", strerror(-rc));
 		return rc;
@@ -218,10 +202,10 @@ static int load_tables(struct mfsck *c, char *why, size_t len)
 		return -ENOMEM;
 	}
 	uint64_t at = (uint64_t)MINIXFS_START_BLOCK * c->bs;
-	if ((rc = read_exact(c->fd, c->imap, imap_bytes, at)) < 0 ||
-	    (rc = read_exact(c->fd, c->zmap, zmap_bytes, at + imap_bytes)) < 0 ||
-	    (rc = read_exact(c->fd, c->itable, itable_blocks * c->bs,
-			     at + imap_bytes + zmap_bytes)) < 0) {
+	if ((rc = hostio_pread_all(c->fd, c->imap, imap_bytes, at)) < 0 ||
+	    (rc = hostio_pread_all(c->fd, c->zmap, zmap_bytes, at + imap_bytes)) < 0 ||
+	    (rc = hostio_pread_all(c->fd, c->itable, itable_blocks * c->bs,
+				   at + imap_bytes + zmap_bytes)) < 0) {
 		snprintf(why, len, "cannot read the bitmaps and inode table: %s", strerror(-rc));
 		return rc;
 	}

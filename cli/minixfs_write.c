@@ -18,49 +18,9 @@
 #include <unistd.h>
 
 #include "cli/minixfs_write.h"
+#include "sim/hostio.h"
 
 /* ---- host I/O ---- */
-
-/* pwrite all of buf at byte offset `off`.  0 or -errno. */
-static int write_at(int fd, const void *buf, size_t len, uint64_t off)
-{
-	const uint8_t *p = buf;
-	while (len > 0) {
-		ssize_t n = pwrite(fd, p, len, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;
-		p += n;
-		off += (uint64_t)n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* pread all of buf from byte offset `off`; past the end of file reads
- * zeros.  0 or -errno. */
-static int read_at(int fd, void *buf, size_t len, uint64_t off)
-{
-	uint8_t *p = buf;
-	while (len > 0) {
-		ssize_t n = pread(fd, p, len, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0) {
-			memset(p, 0, len);
-			return 0;
-		}
-		p += n;
-		off += (uint64_t)n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 /* Does p hold only zeros? */
 static int all_zero(const uint8_t *p, size_t len)
@@ -258,7 +218,8 @@ static int ind_flush(struct mfsw *w, int depth)
 	if (!c->zone || !c->dirty)
 		return 0;
 	c->dirty = 0;
-	return write_at(w->fd, c->ptrs, w->g.block_size, (uint64_t)c->zone * w->g.block_size);
+	return hostio_pwrite_all(w->fd, c->ptrs, w->g.block_size,
+				 (uint64_t)c->zone * w->g.block_size);
 }
 
 /* Make the cache at `depth` hold indirect block `zone`; `fresh` when the
@@ -274,8 +235,8 @@ static int ind_load(struct mfsw *w, int depth, uint32_t zone, int fresh)
 	c->zone = 0;
 	if (fresh)
 		memset(c->ptrs, 0, w->g.block_size);
-	else if ((rc = read_at(w->fd, c->ptrs, w->g.block_size, (uint64_t)zone * w->g.block_size)) <
-		 0)
+	else if ((rc = hostio_pread_or_zero(w->fd, c->ptrs, w->g.block_size,
+					    (uint64_t)zone * w->g.block_size)) < 0)
 		return rc;
 	c->zone = zone;
 	c->dirty = fresh;
@@ -334,7 +295,7 @@ int mfsw_write_block(struct mfsw *w, uint32_t ino, uint64_t index, const void *d
 	int rc = mfsw_alloc_zone(w, &zone);
 	if (rc < 0)
 		return rc;
-	rc = write_at(w->fd, data, w->g.block_size, (uint64_t)zone * w->g.block_size);
+	rc = hostio_pwrite_all(w->fd, data, w->g.block_size, (uint64_t)zone * w->g.block_size);
 	if (rc < 0)
 		return rc;
 	return map_block(w, mfsw_inode(w, ino), index, zone);
@@ -411,7 +372,7 @@ static int write_area(struct mfsw *w, uint64_t start, const void *buf, uint64_t 
 		const uint8_t *b = (const uint8_t *)buf + i * bs;
 		if (all_zero(b, bs))
 			continue;
-		int rc = write_at(w->fd, b, bs, (start + i) * bs);
+		int rc = hostio_pwrite_all(w->fd, b, bs, (start + i) * bs);
 		if (rc < 0)
 			return rc;
 	}
@@ -430,7 +391,7 @@ int mfsw_finish(struct mfsw *w)
 		if ((rc = ind_flush(w, d)) < 0)
 			return rc;
 	memcpy(super, &w->sb, MINIXFS_SUPER_BYTES);
-	if ((rc = write_at(w->fd, super, sizeof(super), MINIXFS_SUPER_OFFSET)) < 0)
+	if ((rc = hostio_pwrite_all(w->fd, super, sizeof(super), MINIXFS_SUPER_OFFSET)) < 0)
 		return rc;
 	if ((rc = write_area(w, imap_start, w->imap, w->g.imap_blocks)) < 0)
 		return rc;

@@ -22,6 +22,7 @@
 
 #include "kip/fault_point.h"
 #include "sim/disk.h"
+#include "sim/hostio.h"
 
 #define OV_MIN_BUCKETS 256
 
@@ -126,32 +127,13 @@ static void ov_drop(struct disk *k)
 
 /* ------------------------------------------------------ host file I/O */
 
-/* pread/pwrite all of it; 0 or a negative errno (a short transfer is EIO). */
-static int host_io(int fd, void *buf, size_t len, uint64_t off, bool write)
-{
-	uint8_t *p = buf;
-	while (len > 0) {
-		ssize_t n = write ? pwrite(fd, p, len, (off_t)off) : pread(fd, p, len, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
-	return 0;
-}
-
 /* ---------------------------------------------------------- the commands */
 
 /* Image (through the overlay) -> buffer.  0 or a negative errno. */
 static int disk_do_read(struct disk *k)
 {
 	uint64_t bytes = k->r_count * DISK_SECTOR_SIZE;
-	int r = host_io(k->fd, k->buf, bytes, k->r_sector * DISK_SECTOR_SIZE, false);
+	int r = hostio_pread_all(k->fd, k->buf, bytes, k->r_sector * DISK_SECTOR_SIZE);
 	if (r < 0)
 		return r;
 	for (uint64_t i = 0; i < k->r_count && k->ndirty; i++) {
@@ -203,8 +185,8 @@ static int disk_do_flush(struct disk *k)
 {
 	for (size_t i = 0; i < k->nbuckets; i++) {
 		for (struct ov_sector *e = k->buckets[i]; e; e = e->next) {
-			int r = host_io(k->fd, e->data, DISK_SECTOR_SIZE,
-					e->sector * DISK_SECTOR_SIZE, true);
+			int r = hostio_pwrite_all(k->fd, e->data, DISK_SECTOR_SIZE,
+						  e->sector * DISK_SECTOR_SIZE);
 			if (r < 0)
 				return r;
 		}
