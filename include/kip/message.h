@@ -141,6 +141,48 @@ struct bdev_request {
 #define BDEV_SECTOR_SIZE 512
 #define BDEV_MAX_IO (1u << 20)
 
+/* MFS_*: caller -> MFS (docs/mfs.md).  Names (LOOKUP, CREATE, MKDIR) come
+ * through `grant`, name_len bytes, no NUL; data (READ, WRITE, GETDENTS)
+ * through `grant`, len bytes.  The reply of READ, WRITE and GETDENTS is the
+ * bytes moved, with the request returned and `position` advanced. */
+struct mfs_request {
+	uint32_t ino;	   /* the inode (LOOKUP, CREATE, MKDIR: the directory) */
+	uint32_t mode;	   /* CREATE, MKDIR: type and permission bits */
+	uint64_t position; /* READ, WRITE, GETDENTS: byte offset in the file */
+	uint32_t len;	   /* READ, WRITE, GETDENTS: bytes */
+	int32_t grant;	   /* the caller's buffer or name (a kip_grant_id) */
+	uint32_t name_len; /* LOOKUP, CREATE, MKDIR: bytes of the name, 1..60 */
+	uint32_t uid, gid; /* CREATE, MKDIR: owner (at most 65535) */
+};
+
+/* Reply of MFS_LOOKUP, STAT, CREATE, MKDIR: an inode's attributes. */
+struct mfs_attr {
+	uint32_t ino;
+	uint16_t mode, nlinks;
+	uint16_t uid, gid;
+	uint32_t size;
+	uint32_t atime, mtime, ctime; /* seconds since 1970 */
+};
+
+/* Reply of MFS_MOUNT: what was mounted. */
+struct mfs_mount_info {
+	uint32_t root_ino;
+	uint32_t block_size;
+	uint32_t ninodes, zones; /* from the superblock */
+	uint32_t free_inodes, free_zones;
+	uint32_t first_data_zone;
+	uint32_t max_size; /* the largest file, in bytes */
+	uint64_t dev_size; /* the device, in bytes */
+};
+
+/* MFS_GETDENTS writes whole records of this form into the grant. */
+struct mfs_dent {
+	uint32_t ino;
+	uint32_t name_len;
+	char name[64]; /* NUL-terminated */
+};
+#define MFS_DENT_SIZE 72
+
 /* ECHO_*, TEST_*: a small inline payload. */
 struct demo_payload {
 	int64_t value;
@@ -168,6 +210,9 @@ typedef struct kip_message {
 		struct kcall_event m_event;
 		struct kcall_print m_print;
 		struct bdev_request m_bdev;
+		struct mfs_request m_mfs;
+		struct mfs_attr m_mfs_attr;
+		struct mfs_mount_info m_mfs_mount;
 		struct demo_payload m_demo;
 	};
 } message;
@@ -179,6 +224,10 @@ _Static_assert(sizeof(struct kcall_dev) <= KIP_MSG_PAYLOAD, "dev payload");
 _Static_assert(sizeof(struct kcall_event) <= KIP_MSG_PAYLOAD, "event payload");
 _Static_assert(sizeof(struct kcall_time) <= KIP_MSG_PAYLOAD, "time payload");
 _Static_assert(sizeof(struct bdev_request) <= KIP_MSG_PAYLOAD, "bdev payload");
+_Static_assert(sizeof(struct mfs_request) <= KIP_MSG_PAYLOAD, "mfs payload");
+_Static_assert(sizeof(struct mfs_attr) <= KIP_MSG_PAYLOAD, "mfs attr payload");
+_Static_assert(sizeof(struct mfs_mount_info) <= KIP_MSG_PAYLOAD, "mfs mount payload");
+_Static_assert(sizeof(struct mfs_dent) == MFS_DENT_SIZE, "mfs getdents record");
 _Static_assert(sizeof(struct demo_payload) <= KIP_MSG_PAYLOAD, "demo payload");
 
 /* Zero *m and set its type. */

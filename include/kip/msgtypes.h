@@ -53,6 +53,23 @@
 	X(BDEV_WRITE, 0x502) /* the caller's buffer (a grant the driver may read) -> device */     \
 	X(BDEV_FLUSH, 0x503) /* make every write completed so far durable */
 
+/* The MINIX file server: the VFS (or a test) -> MFS, by inode number.
+ * Payload struct mfs_request (kip/message.h); names and data move through
+ * the caller's grants.  docs/mfs.md is the protocol.  X(name, number) */
+#define KIP_MFS_TYPES(X)                                                                           \
+	X(MFS_MOUNT, 0x400)    /* open the device, check the superblock; m_mfs_mount */            \
+	X(MFS_LOOKUP, 0x401)   /* dir inode + name -> inode; m_mfs_attr */                         \
+	X(MFS_STAT, 0x402)     /* inode -> its attributes; m_mfs_attr */                           \
+	X(MFS_READ, 0x403)     /* inode, position, len -> the caller's grant; bytes */             \
+	X(MFS_WRITE, 0x404)    /* the caller's grant -> inode at position; bytes */                \
+	X(MFS_GETDENTS, 0x405) /* directory entries from position -> grant; bytes */               \
+	X(MFS_CREATE, 0x406)   /* dir inode + name + mode, uid, gid -> new file; m_mfs_attr */     \
+	X(MFS_MKDIR, 0x407)    /* dir inode + name + mode, uid, gid -> new directory */            \
+	X(MFS_SYNC, 0x408)     /* write every dirty block back, then BDEV_FLUSH */                 \
+	X(MFS_UNLINK, 0x409)   /* dir inode + name: remove a non-directory's entry */              \
+	X(MFS_RMDIR, 0x40a)    /* dir inode + name: remove an empty directory */                   \
+	X(MFS_TRUNCATE, 0x40b) /* inode, position = the new size */
+
 /* Demo and test protocol (the echo server).  X(name, number) */
 #define KIP_DEMO_TYPES(X)                                                                          \
 	X(ECHO_REQUEST, 0x1000) /* reply carries the same payload */                               \
@@ -63,7 +80,8 @@
 	X(TEST_DATA, 0x7002)
 
 #define KIP_ALL_MSG_TYPES(X)                                                                       \
-	KIP_NOTIFY_TYPES(X) KIP_KCALL_TYPES(X) KIP_BDEV_TYPES(X) KIP_DEMO_TYPES(X)
+	KIP_NOTIFY_TYPES(X)                                                                        \
+	KIP_KCALL_TYPES(X) KIP_MFS_TYPES(X) KIP_BDEV_TYPES(X) KIP_DEMO_TYPES(X)
 
 enum kip_msg_type {
 #define KIP_MSG_ENUM(name, num) name = num,
