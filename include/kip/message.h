@@ -183,6 +183,58 @@ struct mfs_dent {
 };
 #define MFS_DENT_SIZE 72
 
+/* VFS_*: a program (libposix) or MM -> VFS (docs/vfs.md).  Paths come
+ * through `grant`, len bytes, no NUL needed; data (READ, WRITE, GETDENTS)
+ * through `grant`, len bytes, which VFS passes on to MFS as an indirect
+ * grant.  The reply's status is 0, a count or an fd, or a negative error;
+ * LSEEK's new offset comes back in `offset`. */
+struct vfs_request {
+	int32_t fd;	  /* the file descriptor; DUP2: the old one */
+	int32_t fd2;	  /* DUP2: the new one */
+	int32_t flags;	  /* OPEN: KIP_O_* */
+	uint32_t mode;	  /* OPEN with KIP_O_CREAT, MKDIR: permission bits */
+	int32_t grant;	  /* the path, or the buffer (a kip_grant_id) */
+	uint32_t len;	  /* bytes of the path or of the buffer */
+	int64_t offset;	  /* LSEEK: offset, reply: the new one; (F)TRUNCATE: the size */
+	int32_t whence;	  /* LSEEK: KIP_SEEK_* */
+	endpoint_t proc;  /* VFS_PM_*: the process concerned (FORK: the parent) */
+	endpoint_t proc2; /* VFS_PM_FORK: the child */
+};
+
+/* Open flags (VFS_OPEN); the values are Linux's. */
+enum {
+	KIP_O_RDONLY = 00,
+	KIP_O_WRONLY = 01,
+	KIP_O_RDWR = 02,
+	KIP_O_ACCMODE = 03,
+	KIP_O_CREAT = 0100,
+	KIP_O_EXCL = 0200,
+	KIP_O_TRUNC = 01000,
+	KIP_O_APPEND = 02000,
+	KIP_O_DIRECTORY = 0200000,
+	KIP_O_CLOEXEC = 02000000,
+};
+
+/* LSEEK whence. */
+enum {
+	KIP_SEEK_SET = 0,
+	KIP_SEEK_CUR = 1,
+	KIP_SEEK_END = 2
+};
+
+/* Reply of VFS_STAT and VFS_FSTAT: what stat(2) gives.  st_mode has the
+ * POSIX type and permission bits (MINIXFS_S_IF* = S_IF*). */
+struct kip_stat {
+	uint32_t st_ino;
+	uint32_t st_mode;
+	uint32_t st_nlink;
+	uint32_t st_uid, st_gid;
+	uint32_t pad;
+	uint64_t st_size;
+	uint32_t st_atime_sec, st_mtime_sec,
+		st_ctime_sec; /* since 1970 (st_atime is a host macro) */
+};
+
 /* ECHO_*, TEST_*: a small inline payload. */
 struct demo_payload {
 	int64_t value;
@@ -213,6 +265,8 @@ typedef struct kip_message {
 		struct mfs_request m_mfs;
 		struct mfs_attr m_mfs_attr;
 		struct mfs_mount_info m_mfs_mount;
+		struct vfs_request m_vfs;
+		struct kip_stat m_vfs_stat;
 		struct demo_payload m_demo;
 	};
 } message;
@@ -228,6 +282,8 @@ _Static_assert(sizeof(struct mfs_request) <= KIP_MSG_PAYLOAD, "mfs payload");
 _Static_assert(sizeof(struct mfs_attr) <= KIP_MSG_PAYLOAD, "mfs attr payload");
 _Static_assert(sizeof(struct mfs_mount_info) <= KIP_MSG_PAYLOAD, "mfs mount payload");
 _Static_assert(sizeof(struct mfs_dent) == MFS_DENT_SIZE, "mfs getdents record");
+_Static_assert(sizeof(struct vfs_request) <= KIP_MSG_PAYLOAD, "vfs payload");
+_Static_assert(sizeof(struct kip_stat) <= KIP_MSG_PAYLOAD, "vfs stat payload");
 _Static_assert(sizeof(struct demo_payload) <= KIP_MSG_PAYLOAD, "demo payload");
 
 /* Zero *m and set its type. */

@@ -53,6 +53,33 @@
 	X(BDEV_WRITE, 0x502) /* the caller's buffer (a grant the driver may read) -> device */     \
 	X(BDEV_FLUSH, 0x503) /* make every write completed so far durable */
 
+/* The virtual file system: a program (libposix) -> VFS, and MM -> VFS
+ * (VFS_PM_*).  Payload struct vfs_request (kip/message.h); paths and data
+ * move through the caller's grants.  docs/vfs.md is the protocol.
+ * X(name, number) */
+#define KIP_VFS_TYPES(X)                                                                           \
+	X(VFS_OPEN, 0x300)	/* path, flags, mode -> fd */                                      \
+	X(VFS_CLOSE, 0x301)	/* fd */                                                           \
+	X(VFS_READ, 0x302)	/* fd, the caller's buffer (grant) -> bytes */                     \
+	X(VFS_WRITE, 0x303)	/* fd, the caller's buffer (grant) -> bytes */                     \
+	X(VFS_LSEEK, 0x304)	/* fd, offset, whence -> the new offset in the reply */            \
+	X(VFS_DUP, 0x305)	/* fd -> the lowest free fd sharing its open file */               \
+	X(VFS_DUP2, 0x306)	/* fd, fd2 -> fd2 sharing fd's open file */                        \
+	X(VFS_STAT, 0x307)	/* path -> struct kip_stat in the reply */                         \
+	X(VFS_FSTAT, 0x308)	/* fd -> struct kip_stat in the reply */                           \
+	X(VFS_MKDIR, 0x309)	/* path, mode */                                                   \
+	X(VFS_UNLINK, 0x30a)	/* path */                                                         \
+	X(VFS_RMDIR, 0x30b)	/* path */                                                         \
+	X(VFS_GETDENTS, 0x30c)	/* fd (a directory), buffer (grant) -> bytes of records */         \
+	X(VFS_TRUNCATE, 0x30d)	/* path, offset = the new size */                                  \
+	X(VFS_FTRUNCATE, 0x30e) /* fd, offset = the new size */                                    \
+	X(VFS_CHDIR, 0x30f)	/* path */                                                         \
+	X(VFS_SYNC, 0x310)	/* write everything back */                                        \
+	X(VFS_FSYNC, 0x311)	/* fd: write everything back */                                    \
+	X(VFS_PM_FORK, 0x320)	/* MM: copy proc's fd table to proc2 */                            \
+	X(VFS_PM_EXIT, 0x321)	/* MM: close every fd of proc */                                   \
+	X(VFS_PM_EXEC, 0x322)	/* MM: close proc's close-on-exec fds */
+
 /* The MINIX file server: the VFS (or a test) -> MFS, by inode number.
  * Payload struct mfs_request (kip/message.h); names and data move through
  * the caller's grants.  docs/mfs.md is the protocol.  X(name, number) */
@@ -81,7 +108,7 @@
 
 #define KIP_ALL_MSG_TYPES(X)                                                                       \
 	KIP_NOTIFY_TYPES(X)                                                                        \
-	KIP_KCALL_TYPES(X) KIP_MFS_TYPES(X) KIP_BDEV_TYPES(X) KIP_DEMO_TYPES(X)
+	KIP_KCALL_TYPES(X) KIP_VFS_TYPES(X) KIP_MFS_TYPES(X) KIP_BDEV_TYPES(X) KIP_DEMO_TYPES(X)
 
 enum kip_msg_type {
 #define KIP_MSG_ENUM(name, num) name = num,

@@ -1,0 +1,88 @@
+/*
+ * kip/posix.h - the POSIX file calls for programs, as messages to VFS.
+ *
+ * Every process in the kip binary shares the host's globals, so libposix
+ * keeps no mutable globals: a program gets a context once,
+ *
+ *     struct kip_posix *px = kip_posix_init(vfs);
+ *     int fd = kip_open(px, "/etc/motd", KIP_O_RDONLY, 0);
+ *     if (fd < 0)
+ *             ... px->err is the errno ...
+ *
+ * allocated from the process's own pages, holding VFS's endpoint, the grant
+ * table and errno.  Each call is one SENDREC to VFS; a negative error from
+ * VFS (or from the IPC itself) becomes px->err in exactly one place, and the
+ * call returns -1 as POSIX does.
+ *
+ * The names carry a kip_ prefix: plain open/read/... in the kip binary
+ * would interpose glibc's and break the host side.  Buffers given to
+ * kip_read, kip_write and kip_readdir's directory must lie in pages the
+ * process owns (kip_page_alloc): grants cover kip memory only.
+ *
+ * Entry points (libposix/file.c, libposix/dir.c): kip_posix_init, and the
+ * calls below.
+ */
+#ifndef KIP_POSIX_H
+#define KIP_POSIX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "kip/endpoint.h"
+#include "kip/grant.h"
+#include "kip/message.h"
+
+#define KIP_PATH_MAX 255 /* bytes of a path, without the NUL */
+
+/* A program's libposix state. */
+struct kip_posix {
+	endpoint_t vfs;
+	int err; /* errno of the last call that failed */
+	struct kip_grants *grants;
+	char path[KIP_PATH_MAX + 1]; /* paths are copied here, then granted */
+};
+
+/* A context for VFS at `vfs`, in pages the caller owns; NULL if out of
+ * memory. */
+struct kip_posix *kip_posix_init(endpoint_t vfs);
+
+/* The one place where an error becomes errno: r < 0 sets px->err = -r and
+ * gives -1; r >= 0 is returned as it is. */
+long kip_posix_result(struct kip_posix *px, long r);
+
+int kip_open(struct kip_posix *px, const char *path, int flags, unsigned mode);
+int kip_close(struct kip_posix *px, int fd);
+ssize_t kip_read(struct kip_posix *px, int fd, void *buf, size_t n);
+ssize_t kip_write(struct kip_posix *px, int fd, const void *buf, size_t n);
+off_t kip_lseek(struct kip_posix *px, int fd, off_t offset, int whence);
+int kip_dup(struct kip_posix *px, int fd);
+int kip_dup2(struct kip_posix *px, int fd, int fd2);
+int kip_stat(struct kip_posix *px, const char *path, struct kip_stat *st);
+int kip_fstat(struct kip_posix *px, int fd, struct kip_stat *st);
+int kip_mkdir(struct kip_posix *px, const char *path, unsigned mode);
+int kip_rmdir(struct kip_posix *px, const char *path);
+int kip_unlink(struct kip_posix *px, const char *path);
+int kip_truncate(struct kip_posix *px, const char *path, off_t length);
+int kip_ftruncate(struct kip_posix *px, int fd, off_t length);
+int kip_chdir(struct kip_posix *px, const char *path);
+int kip_fsync(struct kip_posix *px, int fd);
+int kip_sync(struct kip_posix *px);
+/* The raw VFS_GETDENTS: whole struct mfs_dent records into buf. */
+ssize_t kip_getdents(struct kip_posix *px, int fd, void *buf, size_t n);
+
+/* Directories (libposix/dir.c).  A KIP_DIR is one page of the caller's. */
+struct kip_dirent {
+	uint32_t d_ino;
+	char d_name[64];
+};
+
+typedef struct kip_dir KIP_DIR;
+
+KIP_DIR *kip_opendir(struct kip_posix *px, const char *path);
+/* The next entry, or NULL at the end (px->err unchanged) or on an error
+ * (px->err set). */
+struct kip_dirent *kip_readdir(struct kip_posix *px, KIP_DIR *d);
+int kip_closedir(struct kip_posix *px, KIP_DIR *d);
+
+#endif

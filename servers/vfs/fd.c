@@ -1,0 +1,259 @@
+/*
+ * servers/vfs/fd.c - per-process fd tables and the open file table:
+ * VFS_CLOSE, VFS_DUP, VFS_DUP2, VFS_LSEEK and MM's VFS_PM_FORK, VFS_PM_EXIT,
+ * VFS_PM_EXEC.
+ *
+ * Entry points: vfs_caller, vfs_fd_get, vfs_fd_free, vfs_filp_free,
+ * vfs_fd_close, vfs_ino_in_use and the handlers above.
+ *
+ * A process's table sits in the slot of its endpoint.  The first request
+ * from an endpoint the slot does not hold (a new process in a reused slot)
+ * closes whatever the old one left open and starts a fresh table with the
+ * root as working directory.  An fd names an open file (struct vfs_filp);
+ * dup'd fds, and fork's copies, share it and so its offset.
+ */
+#include <assert.h>
+
+#include "vfs.h"
+
+/* Close everything p holds and give it to `ep` with the root as cwd. */
+static void vfs_proc_reset(struct vfs *v, struct vfs_proc *p, endpoint_t ep)
+{
+	for (int fd = 0; fd < VFS_NR_FDS; fd++)
+		if (p->endpoint != KIP_NONE)
+			vfs_fd_close(v, p, fd);
+	for (int fd = 0; fd < VFS_NR_FDS; fd++) {
+		p->fd[fd] = -1;
+		p->cloexec[fd] = 0;
+	}
+	p->endpoint = ep;
+	p->cwd = v->root;
+}
+
+/* The table of process ep, fresh if its slot held another endpoint. */
+static struct vfs_proc *vfs_proc_get(struct vfs *v, endpoint_t ep)
+{
+	int slot = kip_ep_slot(ep);
+	if (ep < 0 || slot < 0 || slot >= KIP_NR_PROCS)
+		return NULL;
+	struct vfs_proc *p = &v->procs[slot];
+	if (p->endpoint != ep)
+		vfs_proc_reset(v, p, ep);
+	return p;
+}
+
+/* The caller's table; NULL with *err set when the root is not mounted. */
+struct vfs_proc *vfs_caller(struct vfs *v, const message *in, int *err)
+{
+	*err = v->mount_status;
+	if (*err < 0)
+		return NULL;
+	struct vfs_proc *p = vfs_proc_get(v, in->m_source);
+	if (!p)
+		*err = -EINVAL;
+	return p;
+}
+
+/* The open file behind fd, or NULL (a bad or closed fd: EBADF). */
+struct vfs_filp *vfs_fd_get(struct vfs *v, struct vfs_proc *p, int fd)
+{
+	if (fd < 0 || fd >= VFS_NR_FDS || p->fd[fd] < 0)
+		return NULL;
+	return &v->filps[p->fd[fd]];
+}
+
+/* The lowest closed fd >= from, or -EMFILE. */
+int vfs_fd_free(const struct vfs_proc *p, int from)
+{
+	for (int fd = from < 0 ? 0 : from; fd < VFS_NR_FDS; fd++)
+		if (p->fd[fd] < 0)
+			return fd;
+	return -EMFILE;
+}
+
+/* A free open-file slot, or -ENFILE.  Nothing is taken until refs is set. */
+int vfs_filp_free(const struct vfs *v)
+{
+	for (int i = 0; i < VFS_NR_FILPS; i++)
+		if (v->filps[i].refs == 0)
+			return i;
+	return -ENFILE;
+}
+
+/* Close fd if it is open: drop its reference to the open file. */
+void vfs_fd_close(struct vfs *v, struct vfs_proc *p, int fd)
+{
+	struct vfs_filp *f = vfs_fd_get(v, p, fd);
+	if (!f)
+		return;
+	assert(f->refs > 0);
+	f->refs--;
+	p->fd[fd] = -1;
+	p->cloexec[fd] = 0;
+}
+
+/* Is inode `ino` open through any fd, or some process's working
+ * directory?  (MFS frees an unlinked inode at once: see dir.c.) */
+bool vfs_ino_in_use(const struct vfs *v, uint32_t ino)
+{
+	for (int i = 0; i < VFS_NR_FILPS; i++)
+		if (v->filps[i].refs > 0 && v->filps[i].ino == ino)
+			return true;
+	for (int i = 0; i < KIP_NR_PROCS; i++)
+		if (v->procs[i].endpoint != KIP_NONE && v->procs[i].cwd == ino)
+			return true;
+	return false;
+}
+
+int vfs_do_close(void *state, const message *in, message *out)
+{
+	struct vfs *v = state;
+	int r;
+	(void)out;
+	struct vfs_proc *p = vfs_caller(v, in, &r);
+	if (!p)
+		return r;
+	if (!vfs_fd_get(v, p, in->m_vfs.fd))
+		return -EBADF;
+	vfs_fd_close(v, p, in->m_vfs.fd);
+	return 0;
+}
+
+/* Make fd `to` (closed) share fd `from`'s open file.  Returns `to`. */
+static int vfs_fd_share(struct vfs *v, struct vfs_proc *p, int from, int to)
+{
+	int filp = p->fd[from];
+	v->filps[filp].refs++;
+	p->fd[to] = (int16_t)filp;
+	p->cloexec[to] = 0;
+	return to;
+}
+
+int vfs_do_dup(void *state, const message *in, message *out)
+{
+	struct vfs *v = state;
+	int r;
+	(void)out;
+	struct vfs_proc *p = vfs_caller(v, in, &r);
+	if (!p)
+		return r;
+	if (!vfs_fd_get(v, p, in->m_vfs.fd))
+		return -EBADF;
+	int fd = vfs_fd_free(p, 0);
+	if (fd < 0)
+		return fd;
+	return vfs_fd_share(v, p, in->m_vfs.fd, fd);
+}
+
+int vfs_do_dup2(void *state, const message *in, message *out)
+{
+	struct vfs *v = state;
+	int r, from = in->m_vfs.fd, to = in->m_vfs.fd2;
+	(void)out;
+	struct vfs_proc *p = vfs_caller(v, in, &r);
+	if (!p)
+		return r;
+	if (!vfs_fd_get(v, p, from) || to < 0 || to >= VFS_NR_FDS)
+		return -EBADF;
+	if (from == to)
+		return to;
+	vfs_fd_close(v, p, to);
+	return vfs_fd_share(v, p, from, to);
+}
+
+int vfs_do_lseek(void *state, const message *in, message *out)
+{
+	struct vfs *v = state;
+	struct mfs_attr a;
+	int r;
+	struct vfs_proc *p = vfs_caller(v, in, &r);
+	if (!p)
+		return r;
+	struct vfs_filp *f = vfs_fd_get(v, p, in->m_vfs.fd);
+	if (!f)
+		return -EBADF;
+	int64_t base;
+	switch (in->m_vfs.whence) {
+	case KIP_SEEK_SET:
+		base = 0;
+		break;
+	case KIP_SEEK_CUR:
+		base = (int64_t)f->position;
+		break;
+	case KIP_SEEK_END:
+		r = vfs_mfs_stat(v, f->ino, &a);
+		if (r < 0)
+			return r;
+		base = a.size;
+		break;
+	default:
+		return -EINVAL;
+	}
+	int64_t off = in->m_vfs.offset;
+	if ((off < 0 && base + off < 0) || (off > 0 && off > INT64_MAX - base))
+		return -EINVAL;
+	f->position = (uint64_t)(base + off);
+	out->m_vfs.offset = base + off;
+	return 0;
+}
+
+/* ------------------------------------------------------------ from MM */
+
+/* The table of a process MM names, after checking the caller is MM. */
+static struct vfs_proc *vfs_pm_target(struct vfs *v, const message *in, endpoint_t ep, int *err)
+{
+	*err = -EPERM;
+	if (v->pm == KIP_NONE || in->m_source != v->pm)
+		return NULL;
+	*err = -EINVAL;
+	return vfs_proc_get(v, ep);
+}
+
+int vfs_do_pm_fork(void *state, const message *in, message *out)
+{
+	struct vfs *v = state;
+	int r;
+	(void)out;
+	struct vfs_proc *parent = vfs_pm_target(v, in, in->m_vfs.proc, &r);
+	if (!parent)
+		return r;
+	struct vfs_proc *child = vfs_proc_get(v, in->m_vfs.proc2);
+	if (!child || child == parent)
+		return -EINVAL;
+	vfs_proc_reset(v, child, in->m_vfs.proc2);
+	child->cwd = parent->cwd;
+	for (int fd = 0; fd < VFS_NR_FDS; fd++) {
+		child->fd[fd] = parent->fd[fd];
+		child->cloexec[fd] = parent->cloexec[fd];
+		if (parent->fd[fd] >= 0)
+			v->filps[parent->fd[fd]].refs++;
+	}
+	return 0;
+}
+
+int vfs_do_pm_exit(void *state, const message *in, message *out)
+{
+	struct vfs *v = state;
+	int r;
+	(void)out;
+	struct vfs_proc *p = vfs_pm_target(v, in, in->m_vfs.proc, &r);
+	if (!p)
+		return r;
+	vfs_proc_reset(v, p, in->m_vfs.proc);
+	p->endpoint = KIP_NONE;
+	return 0;
+}
+
+int vfs_do_pm_exec(void *state, const message *in, message *out)
+{
+	struct vfs *v = state;
+	int r;
+	(void)out;
+	struct vfs_proc *p = vfs_pm_target(v, in, in->m_vfs.proc, &r);
+	if (!p)
+		return r;
+	for (int fd = 0; fd < VFS_NR_FDS; fd++)
+		if (p->cloexec[fd])
+			vfs_fd_close(v, p, fd);
+	return 0;
+}

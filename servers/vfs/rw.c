@@ -1,0 +1,171 @@
+/*
+ * servers/vfs/rw.c - file data: VFS_READ, VFS_WRITE, VFS_TRUNCATE,
+ * VFS_FTRUNCATE, VFS_SYNC, VFS_FSYNC.
+ *
+ * Entry points: vfs_do_read, vfs_do_write, vfs_do_truncate,
+ * vfs_do_ftruncate, vfs_do_sync, vfs_do_fsync, vfs_mfs_io.
+ *
+ * The read() walk (ARCHITECTURE 4): the caller grants VFS its buffer; VFS
+ * checks the fd, makes an INDIRECT grant of the caller's grant to MFS and
+ * sends MFS_READ (or MFS_WRITE) at the open file's offset; MFS copies
+ * straight between its block cache and the caller's buffer, and the kernel
+ * follows the indirect grant back to the caller.  VFS never touches the
+ * bytes.  It revokes the grant when MFS replies and advances the offset by
+ * what MFS moved.
+ */
+#include "vfs.h"
+
+/* MFS_READ, MFS_WRITE or MFS_GETDENTS of len bytes at *pos of inode ino,
+ * through the caller's grant passed on to MFS.  Bytes moved (and *pos
+ * advanced), or an error. */
+int vfs_mfs_io(struct vfs *v, const message *in, int type, uint32_t ino, uint64_t *pos)
+{
+	message m;
+	uint32_t len = in->m_vfs.len;
+	int access = type == MFS_WRITE ? KIP_GRANT_READ : KIP_GRANT_WRITE;
+	if (len > VFS_IO_MAX)
+		len = VFS_IO_MAX;
+	kip_grant_id g = kip_grant_indirect(v->grants, v->mfs, in->m_source, in->m_vfs.grant, 0,
+					    len, access);
+	if (g < 0)
+		return g;
+	kip_msg_init(&m, type);
+	m.m_mfs.ino = ino;
+	m.m_mfs.position = *pos;
+	m.m_mfs.len = len;
+	m.m_mfs.grant = g;
+	int r = vfs_mfs_call(v, &m);
+	kip_grant_revoke(v->grants, g);
+	if (r >= 0)
+		*pos = m.m_mfs.position;
+	return r;
+}
+
+/* The open file behind the request's fd, open for `acc` (KIP_O_RDONLY:
+ * reading, KIP_O_WRONLY: writing); NULL with *err = -EBADF if not. */
+static struct vfs_filp *vfs_fd_for(struct vfs *v, const message *in, int acc, int *err)
+{
+	struct vfs_proc *p = vfs_caller(v, in, err);
+	if (!p)
+		return NULL;
+	struct vfs_filp *f = vfs_fd_get(v, p, in->m_vfs.fd);
+	int mode = f ? f->flags & KIP_O_ACCMODE : 0;
+	bool ok = f && (mode == KIP_O_RDWR || mode == acc);
+	*err = ok ? 0 : -EBADF;
+	return ok ? f : NULL;
+}
+
+int vfs_do_read(void *state, const message *in, message *out)
+{
+	struct vfs *v = state;
+	int r;
+	(void)out;
+	struct vfs_filp *f = vfs_fd_for(v, in, KIP_O_RDONLY, &r);
+	if (!f)
+		return r;
+	if (vfs_is_dir(f->mode))
+		return -EISDIR;
+	if (in->m_vfs.len == 0)
+		return 0;
+	return vfs_mfs_io(v, in, MFS_READ, f->ino, &f->position);
+}
+
+int vfs_do_write(void *state, const message *in, message *out)
+{
+	struct vfs *v = state;
+	struct mfs_attr a;
+	int r;
+	(void)out;
+	struct vfs_filp *f = vfs_fd_for(v, in, KIP_O_WRONLY, &r);
+	if (!f)
+		return r;
+	if (in->m_vfs.len == 0)
+		return 0;
+	if (f->flags & KIP_O_APPEND) {
+		r = vfs_mfs_stat(v, f->ino, &a);
+		if (r < 0)
+			return r;
+		f->position = a.size;
+	}
+	return vfs_mfs_io(v, in, MFS_WRITE, f->ino, &f->position);
+}
+
+/* MFS_TRUNCATE of ino to `size` bytes. */
+static int vfs_truncate_ino(struct vfs *v, uint32_t ino, int64_t size)
+{
+	message m;
+	if (size < 0)
+		return -EINVAL;
+	kip_msg_init(&m, MFS_TRUNCATE);
+	m.m_mfs.ino = ino;
+	m.m_mfs.position = (uint64_t)size;
+	return vfs_mfs_call(v, &m);
+}
+
+int vfs_do_truncate(void *state, const message *in, message *out)
+{
+	struct vfs *v = state;
+	struct mfs_attr a;
+	int r;
+	(void)out;
+	struct vfs_proc *p = vfs_caller(v, in, &r);
+	if (!p)
+		return r;
+	if (in->m_vfs.offset < 0)
+		return -EINVAL;
+	r = vfs_path_fetch(v, in);
+	if (r == 0)
+		r = vfs_path_walk(v, p, &a);
+	if (r < 0)
+		return r;
+	if (vfs_is_dir(a.mode))
+		return -EISDIR;
+	return vfs_truncate_ino(v, a.ino, in->m_vfs.offset);
+}
+
+int vfs_do_ftruncate(void *state, const message *in, message *out)
+{
+	struct vfs *v = state;
+	int r;
+	(void)out;
+	struct vfs_proc *p = vfs_caller(v, in, &r);
+	if (!p)
+		return r;
+	struct vfs_filp *f = vfs_fd_get(v, p, in->m_vfs.fd);
+	if (!f)
+		return -EBADF;
+	if ((f->flags & KIP_O_ACCMODE) == KIP_O_RDONLY || vfs_is_dir(f->mode))
+		return -EINVAL; /* as Linux: not open for writing */
+	return vfs_truncate_ino(v, f->ino, in->m_vfs.offset);
+}
+
+static int vfs_sync_all(struct vfs *v)
+{
+	message m;
+	kip_msg_init(&m, MFS_SYNC);
+	return vfs_mfs_call(v, &m);
+}
+
+int vfs_do_sync(void *state, const message *in, message *out)
+{
+	struct vfs *v = state;
+	int r;
+	(void)out;
+	if (!vfs_caller(v, in, &r))
+		return r;
+	return vfs_sync_all(v);
+}
+
+/* One file system, no per-file write-back yet: fsync is sync. */
+int vfs_do_fsync(void *state, const message *in, message *out)
+{
+	struct vfs *v = state;
+	int r;
+	(void)out;
+	struct vfs_proc *p = vfs_caller(v, in, &r);
+	if (!p)
+		return r;
+	if (!vfs_fd_get(v, p, in->m_vfs.fd))
+		return -EBADF;
+	return vfs_sync_all(v);
+}
