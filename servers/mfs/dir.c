@@ -6,9 +6,10 @@
  * mfs_dir_remove, mfs_dir_is_empty, mfs_dir_getdents.
  *
  * A directory is an array of 64-byte entries (struct minixfs_dirent) in
- * its zones; d_ino 0 is a free slot.  Directories have no holes: a hole in
- * one is -EIO.  A name is 1..60 bytes with no '/' and no NUL, stored
- * NUL-padded (exactly 60 bytes: no NUL).
+ * its zones; d_ino 0 is a free slot.  Directories have no holes and a size
+ * that is a multiple of 64: a hole or another size is -EIO.  A name is
+ * 1..60 bytes with no '/' and no NUL, stored NUL-padded (exactly 60 bytes:
+ * no NUL).
  */
 #include <string.h>
 
@@ -50,6 +51,8 @@ static int dir_scan(struct mfs *fs, const struct minixfs_inode *dp, uint64_t pos
 {
 	struct minixfs_inode copy = *dp; /* bmap without alloc does not change it */
 	uint32_t bs = fs->block_size;
+	if (dp->i_size % MINIXFS_DIRENT_SIZE)
+		return -EIO; /* else an entry appended at i_size would straddle two blocks */
 	pos -= pos % MINIXFS_DIRENT_SIZE;
 	while (pos < dp->i_size) {
 		uint32_t zone;

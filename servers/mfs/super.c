@@ -108,6 +108,8 @@ int mfs_do_mount(void *state, const message *in, message *out)
 	r = mfs_count_free(fs);
 	if (r == 0)
 		r = mfs_inode_read(fs, MINIXFS_ROOT_INO, &root);
+	if (r == -ENOENT) /* its bit is clear in the inode bitmap */
+		r = refuse(-EIO, "the root inode is not in use", MINIXFS_ROOT_INO);
 	if (r == 0 && minixfs_type(root.i_mode) != MINIXFS_S_IFDIR)
 		r = refuse(-EIO, "the root inode is not a directory", root.i_mode);
 	if (r < 0) {
