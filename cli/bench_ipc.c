@@ -174,12 +174,14 @@ int cli_bench(int argc, char **argv)
 	bool json = false, only = false;
 	enum ctx_impl only_impl = CTX_IMPL_ASM;
 	uint64_t total = 1000000;
+	if (argc >= 2 && !strcmp(argv[1], "fs"))
+		return cli_bench_fs(argc, argv);
 	if (argc < 2 || strcmp(argv[1], "ipc")) {
 		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 			bench_help();
 			return 0;
 		}
-		fprintf(stderr, "kip bench: which benchmark? (kip bench ipc)\n");
+		fprintf(stderr, "kip bench: which benchmark? (kip bench ipc, kip bench fs)\n");
 		return 2;
 	}
 	for (int i = 2; i < argc; i++) {

@@ -17,6 +17,7 @@ struct cli_command {
 
 int cli_run(int argc, char **argv);
 int cli_bench(int argc, char **argv);
+int cli_bench_fs(int argc, char **argv);
 int cli_mkfs(int argc, char **argv);
 int cli_fsck(int argc, char **argv);
 
@@ -27,6 +28,13 @@ int cli_fsck(int argc, char **argv);
  * -1 after printing an error. */
 int cli_boot_option(struct kip_config *cfg, int argc, char **argv);
 void cli_boot_options_help(void);
+
+/* After kernel_boot with cfg.disk_image set: start the disk driver, then
+ * `mfs` (argument: the driver's endpoint), then `vfs` (argument: MFS's
+ * endpoint), and store VFS's endpoint in *vfs (if not NULL).  MFS mounts
+ * the image when VFS asks, once the kernel runs.  Returns 0, or a negative
+ * error after printing which one failed; the caller halts the kernel. */
+int cli_boot_fs(endpoint_t *vfs);
 
 /* Parse a size like 64M, 4096, 1G.  Returns 0 or -1. */
 int cli_parse_size(const char *s, uint64_t *out);

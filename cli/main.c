@@ -3,6 +3,7 @@
  *
  *   kip run [options]        boot kip and run the demo (or --init PROGRAM)
  *   kip bench ipc [--json]   IPC round-trip benchmark
+ *   kip bench fs [--json]    file-system benchmark (cli/bench_fs.c)
  *   kip mkfs IMG [options]   make a MINIX v3 image (cli/mkfs.c)
  *   kip fsck IMG [--verbose] check a MINIX v3 image (cli/fsck.c)
  *   kip help | --help        this text
@@ -17,7 +18,7 @@
 
 static const struct cli_command commands[] = {
 	{"run", "boot kip and run its processes until the machine halts", cli_run},
-	{"bench", "benchmarks: kip bench ipc [--json]", cli_bench},
+	{"bench", "benchmarks: kip bench ipc|fs [--json]", cli_bench},
 	{"mkfs", "make a MINIX v3 image: kip mkfs IMG [--size 64M] [--from DIR]", cli_mkfs},
 	{"fsck", "check a MINIX v3 image without changing it: kip fsck IMG", cli_fsck},
 };

@@ -1,10 +1,13 @@
 /*
  * cli/run.c - `kip run`: boot kip and run until the machine halts.
  *
- * Until the real servers exist, the boot table holds the disk driver (with
- * --disk IMG: servers/disk, given the disk device) and one process, the
+ * The boot table holds, with --disk IMG, the file-system stack (the disk
+ * driver, MFS and VFS: cli_boot_fs, cli/boot_fs.c), then one process, the
  * demo's init (programs/demo/init.c), which starts the rest; --init names
  * another registered program instead (the end-to-end tests use this).
+ * Without --disk only init is started.
+ *
+ * Entry point: cli_run.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +25,9 @@ static void run_help(void)
 	       "  --arg N           number passed to the init process's main\n"
 	       "  --small           scaled-down demo (the memcheck smoke run)\n");
 	cli_boot_options_help();
+	printf("\nWith --disk IMG (a MINIX v3 image, e.g. from kip mkfs) the file-system stack\n"
+	       "starts before init: the disk driver, MFS on it, then VFS, which mounts IMG as\n"
+	       "the root (docs/vfs.md).\n");
 }
 
 int cli_run(int argc, char **argv)
@@ -66,13 +72,9 @@ int cli_run(int argc, char **argv)
 		fprintf(stderr, "kip: boot failed: %s\n", strerror(-r));
 		return 1;
 	}
-	if (cfg.disk_image) {
-		endpoint_t disk = kernel_spawn_driver("disk", "disk");
-		if (disk < 0) {
-			fprintf(stderr, "kip: cannot start the disk driver: %s\n", strerror(-disk));
-			kernel_halt();
-			return 1;
-		}
+	if (cfg.disk_image && cli_boot_fs(NULL) < 0) {
+		kernel_halt();
+		return 1;
 	}
 	endpoint_t ep = kernel_spawn(init, NULL, -1, arg, SPAWN_INIT);
 	if (ep < 0) {

@@ -100,6 +100,8 @@ struct kcall_time {
 	uint64_t epoch;	   /* out: host ns at boot (the recorded epoch) */
 	uint64_t cpu_ns;   /* out: the caller's CPU time */
 	uint64_t previous; /* out: SETALARM: ns left on the previous alarm */
+	uint64_t messages; /* out: TIMES: messages delivered since boot (all processes) */
+	uint64_t switches; /* out: TIMES: context switches since boot (for benchmarks) */
 };
 
 /* SYS_GETINFO: caller -> kernel.  Fills a struct kip_procinfo. */

@@ -37,7 +37,7 @@
 	X(SYS_DMA, 0x20f)	   /* copy between the caller and a device buffer */               \
 	X(SYS_IRQCTL, 0x210)	   /* enable, disable or acknowledge an IRQ */                     \
 	X(SYS_SETALARM, 0x211)	   /* arm the caller's alarm (a CLOCK notify) */                   \
-	X(SYS_TIMES, 0x212)	   /* virtual time and the caller's CPU time */                    \
+	X(SYS_TIMES, 0x212)	   /* virtual time, CPU time, IPC counts */                        \
 	X(SYS_GETINFO, 0x213)	   /* process information for ps */                                \
 	X(SYS_GETEVENT, 0x214)	   /* fetch a process event (exit, fault, hang) */                 \
 	X(SYS_PRINT, 0x215)	   /* write text on the console */                                 \
