@@ -1,9 +1,11 @@
 /*
  * tests/kernel/harness.c - booting a kernel inside a CUnit test (harness.h).
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kip/syslib.h"
 #include "kernel/kernel.h"
@@ -121,4 +123,25 @@ int kt_wait_event(struct kcall_event *ev)
 			return r;
 	}
 	return 0;
+}
+
+int kt_quiet(int (*fn)(int, char **), char **argv)
+{
+	int argc = 0;
+	while (argv[argc])
+		argc++;
+	fflush(stdout);
+	fflush(stderr);
+	int out = dup(1), err = dup(2), null = open("/dev/null", O_WRONLY);
+	dup2(null, 1);
+	dup2(null, 2);
+	int r = fn(argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(out, 1);
+	dup2(err, 2);
+	close(out);
+	close(err);
+	close(null);
+	return r;
 }

@@ -51,6 +51,10 @@ const struct kt_end *kt_last_run(void);
 /* What the last run printed (valid until the next kt_boot). */
 const char *kt_trace(void);
 const char *kt_console(void);
+/* Run a host-side command function (e.g. cli_mkfs) with argv (NULL-ended),
+ * stdout and stderr silenced; returns its exit status. */
+int kt_quiet(int (*fn)(int, char **), char **argv);
+
 /* Count occurrences of `needle` in the trace. */
 int kt_trace_count(const char *needle);
 

@@ -59,28 +59,6 @@ static uint8_t mt_pat(uint64_t i, uint8_t seed)
 
 /* ---------------------------------------------------------- host side */
 
-/* Run a cli command with stdout and stderr silenced; its exit status. */
-static int mt_quiet(int (*fn)(int, char **), char **argv)
-{
-	int argc = 0;
-	while (argv[argc])
-		argc++;
-	fflush(stdout);
-	fflush(stderr);
-	int out = dup(1), err = dup(2), null = open("/dev/null", O_WRONLY);
-	dup2(null, 1);
-	dup2(null, 2);
-	int r = fn(argc, argv);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(out, 1);
-	dup2(err, 2);
-	close(out);
-	close(err);
-	close(null);
-	return r;
-}
-
 static void mt_write_file(const char *dir, const char *name, uint32_t size, uint8_t seed)
 {
 	char path[160];
@@ -124,7 +102,7 @@ static void mt_make_image(const char *size, int from)
 		argv[5] = "--from";
 		argv[6] = mt.tree;
 	}
-	CU_ASSERT_FATAL(mt_quiet(cli_mkfs, argv) == 0);
+	CU_ASSERT_FATAL(kt_quiet(cli_mkfs, argv) == 0);
 }
 
 /* Read the superblock of mt.image, change it with fn, write it back. */
@@ -176,7 +154,7 @@ static int mt_fsck_minix(void)
 static int mt_fsck_kip(void)
 {
 	char *argv[] = {"fsck", mt.image, NULL};
-	return mt_quiet(cli_fsck, argv);
+	return kt_quiet(cli_fsck, argv);
 }
 
 static void mt_cleanup(void)
@@ -853,7 +831,7 @@ static void test_4k_blocks(void)
 	CU_ASSERT_FATAL(fd >= 0);
 	close(fd);
 	char *argv[] = {"mkfs", mt.image, "--size", "4M", "--block-size", "4096", "--force", NULL};
-	CU_ASSERT_FATAL(mt_quiet(cli_mkfs, argv) == 0);
+	CU_ASSERT_FATAL(kt_quiet(cli_mkfs, argv) == 0);
 	CU_ASSERT_EQUAL(mt_run("mfst_big_block"), 0);
 	CU_ASSERT(mt.ok);
 	CU_ASSERT_EQUAL(mt.r[0], 0);

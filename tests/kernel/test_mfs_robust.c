@@ -140,27 +140,6 @@ static void rb_note(const char *what, uint64_t where, uint64_t value)
 
 /* ---------------------------------------------------------- host side */
 
-static int rb_quiet(int (*fn)(int, char **), char **argv)
-{
-	int argc = 0;
-	while (argv[argc])
-		argc++;
-	fflush(stdout);
-	fflush(stderr);
-	int out = dup(1), err = dup(2), null = open("/dev/null", O_WRONLY);
-	dup2(null, 1);
-	dup2(null, 2);
-	int r = fn(argc, argv);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(out, 1);
-	dup2(err, 2);
-	close(out);
-	close(err);
-	close(null);
-	return r;
-}
-
 static uint8_t rb_pat(uint64_t i, uint8_t seed)
 {
 	return (uint8_t)(i * 7 + i / 1024 * 13 + seed);
@@ -293,7 +272,7 @@ static void rb_setup_blocks(const char *block_size)
 	int big = strcmp(block_size, "1024") != 0;
 	char *argv[] = {"mkfs",	  rb.image, "--size",	    big ? "512K" : "256K", "--force",
 			"--from", rb.tree,  "--block-size", (char *)block_size,	   NULL};
-	CU_ASSERT_FATAL(rb_quiet(cli_mkfs, argv) == 0);
+	CU_ASSERT_FATAL(kt_quiet(cli_mkfs, argv) == 0);
 	struct stat st;
 	CU_ASSERT_FATAL(stat(rb.image, &st) == 0);
 	rb.size = (size_t)st.st_size;
@@ -939,7 +918,7 @@ static void test_unmutated_image_walks_clean(void)
 	CU_ASSERT_EQUAL(rb.t.write, 4096);
 	CU_ASSERT_EQUAL(rb.t.sync, 0);
 	char *argv[] = {"fsck", rb.image, NULL};
-	CU_ASSERT_EQUAL(rb_quiet(cli_fsck, argv), 0);
+	CU_ASSERT_EQUAL(kt_quiet(cli_fsck, argv), 0);
 	rb_cleanup();
 }
 

@@ -71,27 +71,6 @@ static uint8_t vt_pat(uint64_t i)
 
 /* ---------------------------------------------------------- host side */
 
-static int vt_quiet(int (*fn)(int, char **), char **argv)
-{
-	int argc = 0;
-	while (argv[argc])
-		argc++;
-	fflush(stdout);
-	fflush(stderr);
-	int out = dup(1), err = dup(2), null = open("/dev/null", O_WRONLY);
-	dup2(null, 1);
-	dup2(null, 2);
-	int r = fn(argc, argv);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(out, 1);
-	dup2(err, 2);
-	close(out);
-	close(err);
-	close(null);
-	return r;
-}
-
 static void vt_make_image(void)
 {
 	memset(&vt, 0, sizeof(vt));
@@ -100,7 +79,7 @@ static void vt_make_image(void)
 	CU_ASSERT_FATAL(fd >= 0);
 	close(fd);
 	char *argv[] = {"mkfs", vt.image, "--size", "2M", "--force", NULL};
-	CU_ASSERT_FATAL(vt_quiet(cli_mkfs, argv) == 0);
+	CU_ASSERT_FATAL(kt_quiet(cli_mkfs, argv) == 0);
 }
 
 /* Boot with the image; disk driver, MFS, VFS, then init starting the user
@@ -140,7 +119,7 @@ static int vt_fsck_minix(void)
 static int vt_fsck_kip(void)
 {
 	char *argv[] = {"fsck", vt.image, NULL};
-	return vt_quiet(cli_fsck, argv);
+	return kt_quiet(cli_fsck, argv);
 }
 
 /* ------------------------------------------------------------ init */
