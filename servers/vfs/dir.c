@@ -79,12 +79,10 @@ int vfs_do_getdents(void *state, const message *in, message *out)
 	struct vfs *v = state;
 	int r;
 	(void)out;
-	struct vfs_proc *p = vfs_caller(v, in, &r);
-	if (!p)
-		return r;
-	struct vfs_filp *f = vfs_fd_get(v, p, in->m_vfs.fd);
+	struct vfs_proc *p;
+	struct vfs_filp *f = vfs_caller_fd(v, in, &p, &r);
 	if (!f)
-		return -EBADF;
+		return r;
 	if (!vfs_is_dir(f->mode))
 		return -ENOTDIR;
 	return vfs_mfs_io(v, in, MFS_GETDENTS, f->ino, &f->position);

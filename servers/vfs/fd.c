@@ -62,6 +62,17 @@ struct vfs_filp *vfs_fd_get(struct vfs *v, struct vfs_proc *p, int fd)
 	return &v->filps[p->fd[fd]];
 }
 
+struct vfs_filp *vfs_caller_fd(struct vfs *v, const message *in, struct vfs_proc **pp, int *err)
+{
+	*pp = vfs_caller(v, in, err);
+	if (!*pp)
+		return NULL;
+	struct vfs_filp *f = vfs_fd_get(v, *pp, in->m_vfs.fd);
+	if (!f)
+		*err = -EBADF;
+	return f;
+}
+
 /* The lowest closed fd >= from, or -EMFILE. */
 int vfs_fd_free(const struct vfs_proc *p, int from)
 {
@@ -110,11 +121,9 @@ int vfs_do_close(void *state, const message *in, message *out)
 	struct vfs *v = state;
 	int r;
 	(void)out;
-	struct vfs_proc *p = vfs_caller(v, in, &r);
-	if (!p)
+	struct vfs_proc *p;
+	if (!vfs_caller_fd(v, in, &p, &r))
 		return r;
-	if (!vfs_fd_get(v, p, in->m_vfs.fd))
-		return -EBADF;
 	vfs_fd_close(v, p, in->m_vfs.fd);
 	return 0;
 }
@@ -134,11 +143,9 @@ int vfs_do_dup(void *state, const message *in, message *out)
 	struct vfs *v = state;
 	int r;
 	(void)out;
-	struct vfs_proc *p = vfs_caller(v, in, &r);
-	if (!p)
+	struct vfs_proc *p;
+	if (!vfs_caller_fd(v, in, &p, &r))
 		return r;
-	if (!vfs_fd_get(v, p, in->m_vfs.fd))
-		return -EBADF;
 	int fd = vfs_fd_free(p, 0);
 	if (fd < 0)
 		return fd;
@@ -166,12 +173,10 @@ int vfs_do_lseek(void *state, const message *in, message *out)
 	struct vfs *v = state;
 	struct mfs_attr a;
 	int r;
-	struct vfs_proc *p = vfs_caller(v, in, &r);
-	if (!p)
-		return r;
-	struct vfs_filp *f = vfs_fd_get(v, p, in->m_vfs.fd);
+	struct vfs_proc *p;
+	struct vfs_filp *f = vfs_caller_fd(v, in, &p, &r);
 	if (!f)
-		return -EBADF;
+		return r;
 	int64_t base;
 	switch (in->m_vfs.whence) {
 	case KIP_SEEK_SET:

@@ -128,12 +128,10 @@ int vfs_do_ftruncate(void *state, const message *in, message *out)
 	struct vfs *v = state;
 	int r;
 	(void)out;
-	struct vfs_proc *p = vfs_caller(v, in, &r);
-	if (!p)
-		return r;
-	struct vfs_filp *f = vfs_fd_get(v, p, in->m_vfs.fd);
+	struct vfs_proc *p;
+	struct vfs_filp *f = vfs_caller_fd(v, in, &p, &r);
 	if (!f)
-		return -EBADF;
+		return r;
 	if ((f->flags & KIP_O_ACCMODE) == KIP_O_RDONLY || vfs_is_dir(f->mode))
 		return -EINVAL; /* as Linux: not open for writing */
 	return vfs_truncate_ino(v, f->ino, in->m_vfs.offset);
@@ -162,10 +160,8 @@ int vfs_do_fsync(void *state, const message *in, message *out)
 	struct vfs *v = state;
 	int r;
 	(void)out;
-	struct vfs_proc *p = vfs_caller(v, in, &r);
-	if (!p)
+	struct vfs_proc *p;
+	if (!vfs_caller_fd(v, in, &p, &r))
 		return r;
-	if (!vfs_fd_get(v, p, in->m_vfs.fd))
-		return -EBADF;
 	return vfs_sync_all(v);
 }

@@ -43,12 +43,10 @@ int vfs_do_fstat(void *state, const message *in, message *out)
 	struct vfs *v = state;
 	struct mfs_attr a;
 	int r;
-	struct vfs_proc *p = vfs_caller(v, in, &r);
-	if (!p)
-		return r;
-	struct vfs_filp *f = vfs_fd_get(v, p, in->m_vfs.fd);
+	struct vfs_proc *p;
+	struct vfs_filp *f = vfs_caller_fd(v, in, &p, &r);
 	if (!f)
-		return -EBADF;
+		return r;
 	r = vfs_mfs_stat(v, f->ino, &a);
 	if (r < 0)
 		return r;

@@ -63,6 +63,9 @@ extern const struct server_table vfs_table;
 /* fd.c: per-process tables and open files. */
 struct vfs_proc *vfs_caller(struct vfs *v, const message *in, int *err);
 struct vfs_filp *vfs_fd_get(struct vfs *v, struct vfs_proc *p, int fd);
+/* The caller's table (*pp) and its open file for in->m_vfs.fd, or NULL with
+ * *err set (the caller's error, or -EBADF). */
+struct vfs_filp *vfs_caller_fd(struct vfs *v, const message *in, struct vfs_proc **pp, int *err);
 int vfs_fd_free(const struct vfs_proc *p, int from);
 int vfs_filp_free(const struct vfs *v);
 void vfs_fd_close(struct vfs *v, struct vfs_proc *p, int fd);
