@@ -17,7 +17,8 @@
 #include "kip/msgtypes.h"
 
 #define KIP_MSG_PAYLOAD 56
-#define KIP_NAME_MAX 16 /* process names, including the NUL */
+#define KIP_PATH_MAX 1023 /* bytes of a path, without the NUL (VFS, libposix) */
+#define KIP_NAME_MAX 16	  /* process names, including the NUL */
 
 /* NOTIFY_MESSAGE: built by the kernel; no payload but these. */
 struct kip_notify_payload {
@@ -143,18 +144,51 @@ struct bdev_request {
 #define BDEV_SECTOR_SIZE 512
 #define BDEV_MAX_IO (1u << 20)
 
-/* MFS_*: caller -> MFS (docs/mfs.md).  Names (LOOKUP, CREATE, MKDIR) come
- * through `grant`, name_len bytes, no NUL; data (READ, WRITE, GETDENTS)
- * through `grant`, len bytes.  The reply of READ, WRITE and GETDENTS is the
- * bytes moved, with the request returned and `position` advanced. */
+/* MFS_*: caller -> MFS (docs/mfs.md).  Names (LOOKUP, CREATE, MKDIR,
+ * UNLINK, RMDIR, LINK, RENAME, SYMLINK) come through `grant`, name_len
+ * bytes, no NUL; RENAME's new name and SYMLINK's target follow the name in
+ * the same grant.  Data (READ, WRITE, GETDENTS, READLINK) through `grant`,
+ * len bytes.  The reply of READ, WRITE and GETDENTS is the bytes moved, with
+ * the request returned and `position` advanced. */
 struct mfs_request {
-	uint32_t ino;	   /* the inode (LOOKUP, CREATE, MKDIR: the directory) */
-	uint32_t mode;	   /* CREATE, MKDIR: type and permission bits */
-	uint64_t position; /* READ, WRITE, GETDENTS: byte offset in the file */
-	uint32_t len;	   /* READ, WRITE, GETDENTS: bytes */
-	int32_t grant;	   /* the caller's buffer or name (a kip_grant_id) */
-	uint32_t name_len; /* LOOKUP, CREATE, MKDIR: bytes of the name, 1..60 */
-	uint32_t uid, gid; /* CREATE, MKDIR: owner (at most 65535) */
+	uint32_t ino;	    /* the inode (named calls: the directory) */
+	uint32_t mode;	    /* CREATE, MKDIR, SYMLINK: type and permission bits */
+	uint64_t position;  /* READ, WRITE, GETDENTS: byte offset; CREATE: rdev of a device */
+	uint32_t len;	    /* READ, WRITE, GETDENTS, READLINK: bytes; SYMLINK: bytes of
+			       the target; PUTNODE: references dropped */
+	int32_t grant;	    /* the caller's buffer or name (a kip_grant_id) */
+	uint32_t name_len;  /* named calls: bytes of the name, 1..60 */
+	uint32_t uid, gid;  /* CREATE, MKDIR, SYMLINK: owner (at most 65535) */
+	uint32_t ino2;	    /* LINK: the inode to link; RENAME: the new directory */
+	uint32_t name_len2; /* RENAME: bytes of the new name, 1..60 */
+};
+
+/* MFS_SETATTR: caller -> MFS.  Changes what `mask` names; ctime is set to
+ * now whenever anything changes.  A uid or gid over 65535 is -EINVAL. */
+struct mfs_setattr {
+	uint32_t ino;
+	uint32_t mask;	       /* MFS_SET_* */
+	uint32_t mode;	       /* MODE: the permission bits (07777); the type is kept */
+	uint32_t uid, gid;     /* UID, GID */
+	uint32_t atime, mtime; /* ATIME, MTIME: seconds since 1970 */
+};
+enum {
+	MFS_SET_MODE = 1 << 0,
+	MFS_SET_UID = 1 << 1,
+	MFS_SET_GID = 1 << 2,
+	MFS_SET_ATIME = 1 << 3,
+	MFS_SET_MTIME = 1 << 4,
+	MFS_SET_ATIME_NOW = 1 << 5, /* atime = MFS's clock (the value is ignored) */
+	MFS_SET_MTIME_NOW = 1 << 6,
+};
+
+/* Reply of MFS_STATFS. */
+struct mfs_statfs {
+	uint32_t block_size;
+	uint32_t zones, free_zones;
+	uint32_t inodes, free_inodes;
+	uint32_t name_max; /* MINIXFS_NAME_MAX */
+	uint32_t max_size; /* the largest file, in bytes (capped at 4 GiB - 1) */
 };
 
 /* Reply of MFS_LOOKUP, STAT, CREATE, MKDIR: an inode's attributes. */
@@ -164,6 +198,7 @@ struct mfs_attr {
 	uint16_t uid, gid;
 	uint32_t size;
 	uint32_t atime, mtime, ctime; /* seconds since 1970 */
+	uint32_t rdev;		      /* a device node's device number (zone[0]), else 0 */
 };
 
 /* Reply of MFS_MOUNT: what was mounted. */
@@ -201,6 +236,96 @@ struct vfs_request {
 	int32_t whence;	  /* LSEEK: KIP_SEEK_* */
 	endpoint_t proc;  /* VFS_PM_*: the process concerned (FORK: the parent) */
 	endpoint_t proc2; /* VFS_PM_FORK: the child */
+	int32_t grant2;	  /* LINK, RENAME, SYMLINK: the second path; READLINK: the buffer */
+	uint32_t len2;	  /* its bytes */
+};
+
+/* VFS_CHMOD, FCHMOD, CHOWN, FCHOWN, UTIME: a program -> VFS. */
+struct vfs_attr_request {
+	int32_t fd;	      /* FCHMOD, FCHOWN */
+	int32_t grant;	      /* the path (CHMOD, CHOWN, UTIME) */
+	uint32_t len;	      /* its bytes */
+	uint32_t mode;	      /* CHMOD: the permission bits */
+	uint32_t uid, gid;    /* CHOWN: the new owner; KIP_ID_KEEP leaves one as it is */
+	int64_t atime, mtime; /* UTIME: seconds, or KIP_UTIME_NOW / KIP_UTIME_OMIT */
+	int32_t flags;	      /* KIP_AT_SYMLINK_NOFOLLOW (lchown) */
+};
+#define KIP_ID_KEEP 0xffffffffu
+#define KIP_UTIME_NOW (-1ll)
+#define KIP_UTIME_OMIT (-2ll)
+#define KIP_AT_SYMLINK_NOFOLLOW 0x100 /* Linux's value */
+
+/* VFS_PM_SETCRED: MM -> VFS.  The identity VFS checks proc's calls with. */
+#define KIP_NGROUPS_MAX 8
+struct vfs_pm_cred {
+	endpoint_t proc;
+	uint32_t uid, gid;
+	uint32_t ngroups; /* 0 .. KIP_NGROUPS_MAX */
+	uint32_t groups[KIP_NGROUPS_MAX];
+};
+
+/* VFS_AT_*: a privileged caller (fused) -> VFS.  Every request carries the
+ * credentials of the user it acts for: uid, gid, umask, and ngroups
+ * supplementary groups (uint32_t each) through cred_grant.  Names come
+ * through `grant` (len bytes), a second name or a symlink's target right
+ * after it (len2 bytes); data (READ, WRITE, GETDENTS, READLINK, EVENTS)
+ * through `grant`, len bytes. */
+#define KIP_AT_NGROUPS_MAX 64
+struct vfs_at_request {
+	uint32_t ino;	    /* the inode, or the directory of a name */
+	uint32_t ino2;	    /* RENAME: the new directory; LINK: the inode to link */
+	int32_t grant;	    /* name(s), a struct vfs_setattr, or the data buffer */
+	uint32_t len;	    /* bytes of the name or of the buffer */
+	uint32_t len2;	    /* bytes of the second name or of the target */
+	uint32_t mode;	    /* MKNOD, MKDIR, CREATE, SYMLINK: type and permission bits */
+	uint64_t offset;    /* READ, WRITE, GETDENTS: position; MKNOD: rdev; FORGET: count */
+	uint32_t uid, gid;  /* the requester */
+	uint16_t umask;	    /* the requester's umask */
+	uint16_t ngroups;   /* supplementary groups in cred_grant, <= KIP_AT_NGROUPS_MAX */
+	int32_t cred_grant; /* the groups (uint32_t each) */
+	int32_t flags;	    /* OPEN, CREATE: KIP_O_*; ACCESS: KIP_R_OK..; RENAME: KIP_RENAME_* */
+};
+#define KIP_RENAME_NOREPLACE 1 /* Linux's values */
+#define KIP_RENAME_EXCHANGE 2  /* not supported: EINVAL */
+
+/* VFS_AT_SETATTR's request, through the grant. */
+struct vfs_setattr {
+	uint32_t mask;	      /* KIP_SETATTR_* */
+	uint32_t mode;	      /* the permission bits */
+	uint32_t uid, gid;    /* the new owner */
+	uint64_t size;	      /* truncate to */
+	int64_t atime, mtime; /* seconds, or KIP_UTIME_NOW */
+};
+enum {
+	KIP_SETATTR_MODE = 1 << 0,
+	KIP_SETATTR_UID = 1 << 1,
+	KIP_SETATTR_GID = 1 << 2,
+	KIP_SETATTR_SIZE = 1 << 3,
+	KIP_SETATTR_ATIME = 1 << 4,
+	KIP_SETATTR_MTIME = 1 << 5,
+};
+
+/* VFS_AT_EVENTS writes whole records of this form: something other than the
+ * subscriber changed a directory entry (ENTRY: dir, name) or an inode's
+ * attributes or data (INODE: ino). */
+struct vfs_event {
+	uint32_t kind; /* KIP_VFS_EV_* */
+	uint32_t dir;  /* ENTRY: the directory */
+	uint32_t ino;  /* INODE: the inode; ENTRY: what the name named, or 0 */
+	uint32_t name_len;
+	char name[64]; /* ENTRY: NUL-terminated */
+};
+enum {
+	KIP_VFS_EV_ENTRY = 1,
+	KIP_VFS_EV_INODE = 2,
+};
+
+/* access() modes. */
+enum {
+	KIP_F_OK = 0,
+	KIP_X_OK = 1,
+	KIP_W_OK = 2,
+	KIP_R_OK = 4
 };
 
 /* Open flags (VFS_OPEN); the values are Linux's. */
@@ -214,6 +339,7 @@ enum {
 	KIP_O_TRUNC = 01000,
 	KIP_O_APPEND = 02000,
 	KIP_O_DIRECTORY = 0200000,
+	KIP_O_NOFOLLOW = 0400000,
 	KIP_O_CLOEXEC = 02000000,
 };
 
@@ -231,10 +357,20 @@ struct kip_stat {
 	uint32_t st_mode;
 	uint32_t st_nlink;
 	uint32_t st_uid, st_gid;
-	uint32_t pad;
+	uint32_t st_rdev; /* a device node's device number */
 	uint64_t st_size;
 	uint32_t st_atime_sec, st_mtime_sec,
 		st_ctime_sec; /* since 1970 (st_atime is a host macro) */
+	uint32_t st_blksize;  /* the file system's block size */
+	uint32_t st_blocks;   /* 512-byte units the data and indirect zones take */
+};
+
+/* Reply of VFS_STATFS, FSTATFS, AT_STATFS. */
+struct kip_statfs {
+	uint32_t f_bsize;   /* block size */
+	uint32_t f_namemax; /* the longest name: 60 */
+	uint64_t f_blocks, f_bfree, f_bavail;
+	uint64_t f_files, f_ffree;
 };
 
 /* ECHO_*, TEST_*: a small inline payload. */
@@ -267,8 +403,14 @@ typedef struct kip_message {
 		struct mfs_request m_mfs;
 		struct mfs_attr m_mfs_attr;
 		struct mfs_mount_info m_mfs_mount;
+		struct mfs_setattr m_mfs_setattr;
+		struct mfs_statfs m_mfs_statfs;
 		struct vfs_request m_vfs;
+		struct vfs_attr_request m_vfs_attr;
+		struct vfs_pm_cred m_vfs_cred;
+		struct vfs_at_request m_vfs_at;
 		struct kip_stat m_vfs_stat;
+		struct kip_statfs m_vfs_statfs;
 		struct demo_payload m_demo;
 	};
 } message;
@@ -285,6 +427,13 @@ _Static_assert(sizeof(struct mfs_attr) <= KIP_MSG_PAYLOAD, "mfs attr payload");
 _Static_assert(sizeof(struct mfs_mount_info) <= KIP_MSG_PAYLOAD, "mfs mount payload");
 _Static_assert(sizeof(struct mfs_dent) == MFS_DENT_SIZE, "mfs getdents record");
 _Static_assert(sizeof(struct vfs_request) <= KIP_MSG_PAYLOAD, "vfs payload");
+_Static_assert(sizeof(struct mfs_setattr) <= KIP_MSG_PAYLOAD, "mfs setattr payload");
+_Static_assert(sizeof(struct mfs_statfs) <= KIP_MSG_PAYLOAD, "mfs statfs payload");
+_Static_assert(sizeof(struct vfs_attr_request) <= KIP_MSG_PAYLOAD, "vfs attr payload");
+_Static_assert(sizeof(struct vfs_pm_cred) <= KIP_MSG_PAYLOAD, "vfs cred payload");
+_Static_assert(sizeof(struct vfs_at_request) <= KIP_MSG_PAYLOAD, "vfs at payload");
+_Static_assert(sizeof(struct kip_statfs) <= KIP_MSG_PAYLOAD, "vfs statfs payload");
+_Static_assert(sizeof(struct vfs_event) == 80, "vfs event record");
 _Static_assert(sizeof(struct kip_stat) <= KIP_MSG_PAYLOAD, "vfs stat payload");
 _Static_assert(sizeof(struct demo_payload) <= KIP_MSG_PAYLOAD, "demo payload");
 

@@ -58,27 +58,80 @@
  * move through the caller's grants.  docs/vfs.md is the protocol.
  * X(name, number) */
 #define KIP_VFS_TYPES(X)                                                                           \
-	X(VFS_OPEN, 0x300)	/* path, flags, mode -> fd */                                      \
-	X(VFS_CLOSE, 0x301)	/* fd */                                                           \
-	X(VFS_READ, 0x302)	/* fd, the caller's buffer (grant) -> bytes */                     \
-	X(VFS_WRITE, 0x303)	/* fd, the caller's buffer (grant) -> bytes */                     \
-	X(VFS_LSEEK, 0x304)	/* fd, offset, whence -> the new offset in the reply */            \
-	X(VFS_DUP, 0x305)	/* fd -> the lowest free fd sharing its open file */               \
-	X(VFS_DUP2, 0x306)	/* fd, fd2 -> fd2 sharing fd's open file */                        \
-	X(VFS_STAT, 0x307)	/* path -> struct kip_stat in the reply */                         \
-	X(VFS_FSTAT, 0x308)	/* fd -> struct kip_stat in the reply */                           \
-	X(VFS_MKDIR, 0x309)	/* path, mode */                                                   \
-	X(VFS_UNLINK, 0x30a)	/* path */                                                         \
-	X(VFS_RMDIR, 0x30b)	/* path */                                                         \
-	X(VFS_GETDENTS, 0x30c)	/* fd (a directory), buffer (grant) -> bytes of records */         \
-	X(VFS_TRUNCATE, 0x30d)	/* path, offset = the new size */                                  \
-	X(VFS_FTRUNCATE, 0x30e) /* fd, offset = the new size */                                    \
-	X(VFS_CHDIR, 0x30f)	/* path */                                                         \
-	X(VFS_SYNC, 0x310)	/* write everything back */                                        \
-	X(VFS_FSYNC, 0x311)	/* fd: write everything back */                                    \
-	X(VFS_PM_FORK, 0x320)	/* MM: copy proc's fd table to proc2 */                            \
-	X(VFS_PM_EXIT, 0x321)	/* MM: close every fd of proc */                                   \
-	X(VFS_PM_EXEC, 0x322)	/* MM: close proc's close-on-exec fds */
+	X(VFS_OPEN, 0x300)	 /* path, flags, mode -> fd */                                     \
+	X(VFS_CLOSE, 0x301)	 /* fd */                                                          \
+	X(VFS_READ, 0x302)	 /* fd, the caller's buffer (grant) -> bytes */                    \
+	X(VFS_WRITE, 0x303)	 /* fd, the caller's buffer (grant) -> bytes */                    \
+	X(VFS_LSEEK, 0x304)	 /* fd, offset, whence -> the new offset in the reply */           \
+	X(VFS_DUP, 0x305)	 /* fd -> the lowest free fd sharing its open file */              \
+	X(VFS_DUP2, 0x306)	 /* fd, fd2 -> fd2 sharing fd's open file */                       \
+	X(VFS_STAT, 0x307)	 /* path -> struct kip_stat in the reply */                        \
+	X(VFS_FSTAT, 0x308)	 /* fd -> struct kip_stat in the reply */                          \
+	X(VFS_MKDIR, 0x309)	 /* path, mode */                                                  \
+	X(VFS_UNLINK, 0x30a)	 /* path */                                                        \
+	X(VFS_RMDIR, 0x30b)	 /* path */                                                        \
+	X(VFS_GETDENTS, 0x30c)	 /* fd (a directory), buffer (grant) -> bytes of records */        \
+	X(VFS_TRUNCATE, 0x30d)	 /* path, offset = the new size */                                 \
+	X(VFS_FTRUNCATE, 0x30e)	 /* fd, offset = the new size */                                   \
+	X(VFS_CHDIR, 0x30f)	 /* path */                                                        \
+	X(VFS_SYNC, 0x310)	 /* write everything back */                                       \
+	X(VFS_FSYNC, 0x311)	 /* fd: write everything back */                                   \
+	X(VFS_LINK, 0x312)	 /* path (existing), path2 (new name) */                           \
+	X(VFS_RENAME, 0x313)	 /* path (old), path2 (new) */                                     \
+	X(VFS_SYMLINK, 0x314)	 /* path = the target, path2 = the link to make */                 \
+	X(VFS_READLINK, 0x315)	 /* path; grant2/len2 = the buffer -> bytes */                     \
+	X(VFS_LSTAT, 0x316)	 /* path, not following a last symlink -> struct kip_stat */       \
+	X(VFS_CHMOD, 0x317)	 /* m_vfs_attr: path, mode */                                      \
+	X(VFS_FCHMOD, 0x318)	 /* m_vfs_attr: fd, mode */                                        \
+	X(VFS_CHOWN, 0x319)	 /* m_vfs_attr: path, uid, gid (flags: KIP_AT_SYMLINK_NOFOLLOW) */ \
+	X(VFS_FCHOWN, 0x31a)	 /* m_vfs_attr: fd, uid, gid */                                    \
+	X(VFS_UTIME, 0x31b)	 /* m_vfs_attr: path, atime, mtime (KIP_UTIME_NOW/OMIT) */         \
+	X(VFS_STATFS, 0x31c)	 /* path -> struct kip_statfs in the reply */                      \
+	X(VFS_FSTATFS, 0x31d)	 /* fd -> struct kip_statfs in the reply */                        \
+	X(VFS_MKNOD, 0x31e)	 /* path, mode (type + bits), offset = rdev */                     \
+	X(VFS_GETCWD, 0x31f)	 /* buffer (grant, len) -> bytes written, NUL included */          \
+	X(VFS_PM_FORK, 0x320)	 /* MM: copy proc's fd table to proc2 */                           \
+	X(VFS_PM_EXIT, 0x321)	 /* MM: close every fd of proc */                                  \
+	X(VFS_PM_EXEC, 0x322)	 /* MM: close proc's close-on-exec fds */                          \
+	X(VFS_PM_SETCRED, 0x323) /* MM: m_vfs_cred: proc's uid, gid, groups */                     \
+	X(VFS_PREAD, 0x330)	 /* fd, buffer, offset: read there, the file offset unchanged */   \
+	X(VFS_PWRITE, 0x331)	 /* fd, buffer, offset: write there, the file offset unchanged */  \
+	X(VFS_UMASK, 0x332)	 /* mode = the new mask -> the old one */                          \
+	X(VFS_ACCESS, 0x333)	 /* path, mode = KIP_R_OK|W_OK|X_OK or KIP_F_OK */                 \
+	X(VFS_FCHDIR, 0x334)	 /* fd (a directory) */                                            \
+	KIP_VFS_AT_TYPES(X)
+
+/* VFS's interface for privileged callers (fused): by inode number, with the
+ * requester's credentials in every request (payload struct vfs_at_request;
+ * replies: struct kip_stat, bytes, or a status).  Only system processes may
+ * call it.  A LOOKUP, CREATE, MKNOD, MKDIR, SYMLINK or LINK that succeeds
+ * holds one reference on the inode it returns until FORGET drops it (the
+ * FUSE lookup count); an OPEN or CREATE holds one more until RELEASE.
+ * docs/vfs.md is the protocol.  X(name, number) */
+#define KIP_VFS_AT_TYPES(X)                                                                        \
+	X(VFS_AT_LOOKUP, 0x340)	   /* ino = dir, name -> attributes; +1 reference */               \
+	X(VFS_AT_FORGET, 0x341)	   /* ino, offset = references to drop */                          \
+	X(VFS_AT_GETATTR, 0x342)   /* ino -> attributes */                                         \
+	X(VFS_AT_SETATTR, 0x343)   /* ino, grant = struct vfs_setattr -> attributes */             \
+	X(VFS_AT_READLINK, 0x344)  /* ino, grant = buffer (len) -> bytes */                        \
+	X(VFS_AT_MKNOD, 0x345)	   /* ino = dir, name, mode, offset = rdev -> attributes */        \
+	X(VFS_AT_MKDIR, 0x346)	   /* ino = dir, name, mode -> attributes */                       \
+	X(VFS_AT_UNLINK, 0x347)	   /* ino = dir, name */                                           \
+	X(VFS_AT_RMDIR, 0x348)	   /* ino = dir, name */                                           \
+	X(VFS_AT_SYMLINK, 0x349)   /* ino = dir, name, then len2 bytes of target -> attributes */  \
+	X(VFS_AT_RENAME, 0x34a)	   /* ino = dir, name; ino2 = new dir, len2 bytes of new name */   \
+	X(VFS_AT_LINK, 0x34b)	   /* ino2 = the inode; ino = new dir, name -> attributes */       \
+	X(VFS_AT_OPEN, 0x34c)	   /* ino, flags = KIP_O_* -> attributes; +1 open reference */     \
+	X(VFS_AT_CREATE, 0x34d)	   /* ino = dir, name, mode, flags -> attributes; +1, +1 open */   \
+	X(VFS_AT_READ, 0x34e)	   /* ino, offset, grant = buffer (len) -> bytes */                \
+	X(VFS_AT_WRITE, 0x34f)	   /* ino, offset, grant = buffer (len) -> bytes */                \
+	X(VFS_AT_RELEASE, 0x350)   /* ino: drop an open reference */                               \
+	X(VFS_AT_FSYNC, 0x351)	   /* ino (0: everything) */                                       \
+	X(VFS_AT_GETDENTS, 0x352)  /* ino = dir, offset, grant = buffer -> bytes of mfs_dent */    \
+	X(VFS_AT_STATFS, 0x353)	   /* -> struct kip_statfs */                                      \
+	X(VFS_AT_ACCESS, 0x354)	   /* ino, flags = KIP_R_OK|W_OK|X_OK */                           \
+	X(VFS_AT_SUBSCRIBE, 0x355) /* be NOTIFYed of changes made by others (see AT_EVENTS) */     \
+	X(VFS_AT_EVENTS, 0x356)	   /* grant = buffer -> bytes of struct vfs_event records */
 
 /* The MINIX file server: the VFS (or a test) -> MFS, by inode number.
  * Payload struct mfs_request (kip/message.h); names and data move through
@@ -95,7 +148,15 @@
 	X(MFS_SYNC, 0x408)     /* write every dirty block back, then BDEV_FLUSH */                 \
 	X(MFS_UNLINK, 0x409)   /* dir inode + name: remove a non-directory's entry */              \
 	X(MFS_RMDIR, 0x40a)    /* dir inode + name: remove an empty directory */                   \
-	X(MFS_TRUNCATE, 0x40b) /* inode, position = the new size */
+	X(MFS_TRUNCATE, 0x40b) /* inode, position = the new size */                                \
+	X(MFS_LINK, 0x40c)     /* dir inode + name -> a new entry for inode ino2; m_mfs_attr */    \
+	X(MFS_RENAME, 0x40d)   /* dir + name -> dir ino2 + name2 (after name in the grant) */      \
+	X(MFS_SYMLINK, 0x40e)  /* dir + name, then len bytes of target in the grant; uid, gid */   \
+	X(MFS_READLINK, 0x40f) /* symlink inode -> its target into the grant (len) ; bytes */      \
+	X(MFS_SETATTR, 0x410)  /* m_mfs_setattr: mode, uid, gid, times -> m_mfs_attr */            \
+	X(MFS_STATFS, 0x411)   /* -> m_mfs_statfs */                                               \
+	X(MFS_GETNODE, 0x412)  /* inode: hold one reference (an open or looked-up file) */         \
+	X(MFS_PUTNODE, 0x413)  /* inode, len references dropped; unlinked + unreferenced: freed */
 
 /* Demo and test protocol (the echo server).  X(name, number) */
 #define KIP_DEMO_TYPES(X)                                                                          \

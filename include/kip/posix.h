@@ -33,8 +33,6 @@
 #include "kip/grant.h"
 #include "kip/message.h"
 
-#define KIP_PATH_MAX 255 /* bytes of a path, without the NUL */
-
 /* A program's libposix state. */
 struct kip_posix {
 	endpoint_t vfs;
@@ -68,6 +66,36 @@ int kip_ftruncate(struct kip_posix *px, int fd, off_t length);
 int kip_chdir(struct kip_posix *px, const char *path);
 int kip_fsync(struct kip_posix *px, int fd);
 int kip_sync(struct kip_posix *px);
+int kip_creat(struct kip_posix *px, const char *path, unsigned mode);
+ssize_t kip_pread(struct kip_posix *px, int fd, void *buf, size_t n, off_t offset);
+ssize_t kip_pwrite(struct kip_posix *px, int fd, const void *buf, size_t n, off_t offset);
+int kip_lstat(struct kip_posix *px, const char *path, struct kip_stat *st);
+int kip_link(struct kip_posix *px, const char *existing, const char *newpath);
+int kip_rename(struct kip_posix *px, const char *oldpath, const char *newpath);
+int kip_symlink(struct kip_posix *px, const char *target, const char *linkpath);
+/* Up to n bytes of the target, no NUL added (as readlink(2)). */
+ssize_t kip_readlink(struct kip_posix *px, const char *path, char *buf, size_t n);
+int kip_chmod(struct kip_posix *px, const char *path, unsigned mode);
+int kip_fchmod(struct kip_posix *px, int fd, unsigned mode);
+/* uid or gid (uint32_t)-1: leave it. */
+int kip_chown(struct kip_posix *px, const char *path, uint32_t uid, uint32_t gid);
+int kip_lchown(struct kip_posix *px, const char *path, uint32_t uid, uint32_t gid);
+int kip_fchown(struct kip_posix *px, int fd, uint32_t uid, uint32_t gid);
+struct kip_utimbuf {
+	int64_t actime, modtime; /* seconds since 1970 */
+};
+/* times NULL: both now (as utime(2)). */
+int kip_utime(struct kip_posix *px, const char *path, const struct kip_utimbuf *times);
+int kip_statfs(struct kip_posix *px, const char *path, struct kip_statfs *st);
+int kip_fstatfs(struct kip_posix *px, int fd, struct kip_statfs *st);
+int kip_mknod(struct kip_posix *px, const char *path, unsigned mode, uint32_t dev);
+/* buf, or NULL with px->err (ERANGE if size is too small). */
+char *kip_getcwd(struct kip_posix *px, char *buf, size_t size);
+int kip_fchdir(struct kip_posix *px, int fd);
+/* The previous mask (umask cannot fail). */
+unsigned kip_umask(struct kip_posix *px, unsigned mask);
+int kip_access(struct kip_posix *px, const char *path, int mode);
+
 /* The raw VFS_GETDENTS: whole struct mfs_dent records into buf. */
 ssize_t kip_getdents(struct kip_posix *px, int fd, void *buf, size_t n);
 

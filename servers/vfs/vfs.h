@@ -23,10 +23,10 @@
 #include "kip/minixfs.h"
 #include "kip/server.h"
 
-#define VFS_NR_FDS 32	      /* file descriptors per process */
-#define VFS_NR_FILPS 256      /* open files, all processes together */
-#define VFS_PATH_MAX 255      /* bytes of a path, without a NUL */
-#define VFS_IO_MAX (1u << 30) /* the most one READ or WRITE moves */
+#define VFS_NR_FDS 32		  /* file descriptors per process */
+#define VFS_NR_FILPS 256	  /* open files, all processes together */
+#define VFS_PATH_MAX KIP_PATH_MAX /* bytes of a path, without a NUL */
+#define VFS_IO_MAX (1u << 30)	  /* the most one READ or WRITE moves */
 
 /* One open file: what open() made and dup() shares. */
 struct vfs_filp {
