@@ -2,34 +2,51 @@
  * servers/mfs/dir.c - directories: names, lookup, adding an entry, and
  * listing (MFS_GETDENTS records).
  *
- * Entry points: mfs_dir_get_name, mfs_dir_lookup, mfs_dir_add,
- * mfs_dir_remove, mfs_dir_is_empty, mfs_dir_getdents.
+ * Entry points: mfs_dir_get_name, mfs_dir_copy_name, mfs_dir_open,
+ * mfs_dir_lookup, mfs_dir_add, mfs_dir_set, mfs_dir_remove,
+ * mfs_dir_is_empty, mfs_dir_getdents.
  *
  * A directory is an array of 64-byte entries (struct minixfs_dirent) in
  * its zones; d_ino 0 is a free slot.  Directories have no holes and a size
  * that is a multiple of 64: a hole or another size is -EIO.  A name is
  * 1..60 bytes with no '/' and no NUL, stored NUL-padded (exactly 60 bytes:
- * no NUL).
+ * no NUL).  Adding or removing an entry sets the directory's mtime and
+ * ctime; a directory with no links left (removed while MFS_GETNODE holds
+ * it) is dead: mfs_dir_open refuses it with -ENOENT.
  */
 #include <string.h>
 
 #include "mfs.h"
 
-int mfs_dir_get_name(struct mfs *fs, const message *in)
+int mfs_dir_copy_name(const message *in, uint32_t offset, uint32_t len, char *name)
 {
-	uint32_t len = in->m_mfs.name_len;
 	if (len > MINIXFS_NAME_MAX)
 		return -ENAMETOOLONG;
 	if (len == 0)
 		return -EINVAL;
-	int r = kip_safecopy_from(in->m_source, in->m_mfs.grant, 0, fs->name, len);
+	int r = kip_safecopy_from(in->m_source, in->m_mfs.grant, offset, name, len);
 	if (r < 0)
 		return r;
-	fs->name[len] = '\0';
+	name[len] = '\0';
 	for (uint32_t i = 0; i < len; i++)
-		if (fs->name[i] == '/' || fs->name[i] == '\0')
+		if (name[i] == '/' || name[i] == '\0')
 			return -EINVAL;
 	return 0;
+}
+
+int mfs_dir_get_name(struct mfs *fs, const message *in)
+{
+	return mfs_dir_copy_name(in, 0, in->m_mfs.name_len, fs->name);
+}
+
+int mfs_dir_open(struct mfs *fs, uint32_t ino, struct minixfs_inode *dp)
+{
+	int r = mfs_inode_read(fs, ino, dp);
+	if (r < 0)
+		return r;
+	if (minixfs_type(dp->i_mode) != MINIXFS_S_IFDIR)
+		return -ENOTDIR;
+	return dp->i_nlinks == 0 ? -ENOENT : 0;
 }
 
 /* Does entry e carry `name`? */
@@ -139,56 +156,76 @@ int mfs_dir_add(struct mfs *fs, uint32_t dir, struct minixfs_inode *dp, const ch
 {
 	struct add_arg a = {name, ino};
 	int r = dir_scan(fs, dp, 0, add_visit, &a);
-	if (r != 0)
-		return r < 0 ? r : 0;
-	/* No free slot: append one, in a new zone if the last one is full. */
-	uint64_t pos = dp->i_size;
-	if (pos + MINIXFS_DIRENT_SIZE > fs->max_size)
-		return -EFBIG;
-	uint32_t zone;
-	r = mfs_bmap(fs, dp, pos / fs->block_size, true, &zone);
 	if (r < 0)
 		return r;
-	struct mfs_buf *b = mfs_cache_get(fs, zone, false, &r);
-	if (!b)
-		return r;
-	bool dirty = false;
-	add_visit(&a, (void *)(b->data + pos % fs->block_size), pos, &dirty);
-	mfs_cache_dirty(b);
-	mfs_cache_put(b);
-	dp->i_size = (uint32_t)(pos + MINIXFS_DIRENT_SIZE);
+	if (r == 0) {
+		/* No free slot: append one, in a new zone if the last one is full. */
+		uint64_t pos = dp->i_size;
+		if (pos + MINIXFS_DIRENT_SIZE > fs->max_size)
+			return -EFBIG;
+		uint32_t zone;
+		r = mfs_bmap(fs, dp, pos / fs->block_size, true, &zone);
+		if (r < 0)
+			return r;
+		struct mfs_buf *b = mfs_cache_get(fs, zone, false, &r);
+		if (!b)
+			return r;
+		bool dirty = false;
+		add_visit(&a, (void *)(b->data + pos % fs->block_size), pos, &dirty);
+		mfs_cache_dirty(b);
+		mfs_cache_put(b);
+		dp->i_size = (uint32_t)(pos + MINIXFS_DIRENT_SIZE);
+	}
 	dp->i_mtime = dp->i_ctime = mfs_time();
 	return mfs_inode_write(fs, dir, dp);
 }
 
-struct remove_arg {
+/* What dir_repoint looks for and puts. */
+struct repoint_arg {
 	const char *name;
 	size_t len;
-	uint32_t ino;
+	uint32_t old, new; /* the inode the entry named; the one it will name */
 };
 
-static int remove_visit(void *arg, struct minixfs_dirent *e, uint64_t pos, bool *dirty)
+static int repoint_visit(void *arg, struct minixfs_dirent *e, uint64_t pos, bool *dirty)
 {
-	struct remove_arg *a = arg;
+	struct repoint_arg *a = arg;
 	(void)pos;
 	if (!dirent_matches(e, a->name, a->len))
 		return 0;
-	a->ino = e->d_ino;
-	e->d_ino = 0; /* as MINIX: the name bytes stay */
+	a->old = e->d_ino;
+	e->d_ino = a->new; /* 0 frees the slot; as MINIX, the name bytes stay */
 	*dirty = true;
 	return 1;
+}
+
+/* Make entry `name` of directory *dp name inode `ino` (0: remove it); the
+ * inode it named in *old.  0, -ENOENT or an error. */
+static int dir_repoint(struct mfs *fs, const struct minixfs_inode *dp, const char *name,
+		       uint32_t ino, uint32_t *old)
+{
+	struct repoint_arg a = {name, strlen(name), 0, ino};
+	int r = dir_scan(fs, dp, 0, repoint_visit, &a);
+	if (r < 0)
+		return r;
+	if (r == 0)
+		return -ENOENT;
+	*old = a.old;
+	return 0;
+}
+
+int mfs_dir_set(struct mfs *fs, const struct minixfs_inode *dp, const char *name, uint32_t ino)
+{
+	uint32_t old;
+	return dir_repoint(fs, dp, name, ino, &old);
 }
 
 int mfs_dir_remove(struct mfs *fs, uint32_t dir, struct minixfs_inode *dp, const char *name,
 		   uint32_t *ino)
 {
-	struct remove_arg a = {name, strlen(name), 0};
-	int r = dir_scan(fs, dp, 0, remove_visit, &a);
+	int r = dir_repoint(fs, dp, name, 0, ino);
 	if (r < 0)
 		return r;
-	if (r == 0)
-		return -ENOENT;
-	*ino = a.ino;
 	dp->i_mtime = dp->i_ctime = mfs_time();
 	return mfs_inode_write(fs, dir, dp);
 }

@@ -3,16 +3,23 @@
  * through the block cache.
  *
  * Entry points: mfs_inode_read, mfs_inode_write, mfs_zone_valid,
- * mfs_fill_attr, mfs_time.
+ * mfs_fill_attr, mfs_time, mfs_inode_accessed.
  *
  * There is no inode cache: an inode is copied out of its block, changed,
  * and copied back (the block cache keeps the block).  Inode numbers are
  * checked against s_ninodes and the inode bitmap (a free inode is ENOENT).
+ *
+ * Access times follow Linux's relatime: a read sets atime only when it
+ * is not newer than mtime or ctime, or is a day old - so a file read over
+ * and over dirties its inode block once a day, not on every read, and a
+ * program can still tell whether a file was read since it last changed.
  */
 #include <string.h>
 
 #include "kip/syslib.h"
 #include "mfs.h"
+
+#define MFS_RELATIME_SECONDS (24 * 60 * 60)
 
 bool mfs_zone_valid(const struct mfs *fs, uint32_t zone)
 {
@@ -97,4 +104,16 @@ void mfs_fill_attr(struct mfs_attr *a, uint32_t ino, const struct minixfs_inode 
 	a->atime = ip->i_atime;
 	a->mtime = ip->i_mtime;
 	a->ctime = ip->i_ctime;
+	a->rdev = mfs_is_device(ip->i_mode) ? ip->i_zone[0] : 0;
+}
+
+void mfs_inode_accessed(struct mfs *fs, uint32_t ino, struct minixfs_inode *ip)
+{
+	uint32_t now = mfs_time();
+	bool stale = ip->i_atime <= ip->i_mtime || ip->i_atime <= ip->i_ctime ||
+		     (int64_t)now - ip->i_atime >= MFS_RELATIME_SECONDS;
+	if (!stale || ip->i_atime == now)
+		return;
+	ip->i_atime = now;
+	(void)mfs_inode_write(fs, ino, ip);
 }

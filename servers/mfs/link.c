@@ -1,14 +1,19 @@
 /*
  * servers/mfs/link.c - the namespace: MFS_LOOKUP, MFS_GETDENTS,
- * MFS_CREATE, MFS_MKDIR.
+ * MFS_CREATE, MFS_MKDIR, MFS_LINK.
  *
  * Entry points: mfs_do_lookup, mfs_do_getdents, mfs_do_create,
- * mfs_do_mkdir.
+ * mfs_do_mkdir, mfs_do_link; mfs_new_check and mfs_new_inode (also used
+ * by symlink.c).
  *
  * CREATE and MKDIR check everything first (the directory, the name, that
  * it is not taken, the mode, the owner, the free inodes and zones), then
  * allocate the inode, write it, and add the entry; if adding the entry
- * fails the inode (and a new directory's zone) is given back.
+ * fails the inode (and a new directory's zone) is given back.  CREATE makes
+ * regular files, FIFOs, sockets and device nodes; a device node keeps its
+ * device number in zone[0], as MINIX and Linux do, and has no zones.
+ * LINK adds the entry first, then counts the link.  Nothing is looked up,
+ * made or linked in a directory with no links left (ENOENT).
  */
 #include <string.h>
 
@@ -19,9 +24,7 @@ int mfs_do_lookup(void *state, const message *in, message *out)
 	struct mfs *fs = state;
 	struct minixfs_inode dir, ino;
 	uint32_t found = 0;
-	int r = mfs_inode_read(fs, in->m_mfs.ino, &dir);
-	if (r == 0 && minixfs_type(dir.i_mode) != MINIXFS_S_IFDIR)
-		r = -ENOTDIR;
+	int r = mfs_dir_open(fs, in->m_mfs.ino, &dir);
 	if (r == 0)
 		r = mfs_dir_get_name(fs, in);
 	if (r == 0)
@@ -43,30 +46,40 @@ int mfs_do_getdents(void *state, const message *in, message *out)
 	uint64_t pos = in->m_mfs.position;
 	out->m_mfs = in->m_mfs;
 	int r = mfs_inode_read(fs, in->m_mfs.ino, &dir);
-	if (r == 0)
-		r = mfs_dir_getdents(fs, &dir, in->m_source, in->m_mfs.grant, in->m_mfs.len, &pos);
-	if (r >= 0)
-		out->m_mfs.position = pos;
+	if (r < 0)
+		return r;
+	if (minixfs_type(dir.i_mode) == MINIXFS_S_IFDIR && dir.i_nlinks == 0)
+		return 0; /* removed while held: it lists nothing, as on Linux */
+	r = mfs_dir_getdents(fs, &dir, in->m_source, in->m_mfs.grant, in->m_mfs.len, &pos);
+	if (r < 0)
+		return r;
+	out->m_mfs.position = pos;
+	if (in->m_mfs.len > 0)
+		mfs_inode_accessed(fs, in->m_mfs.ino, &dir);
 	return r;
 }
 
-/* Check a CREATE or MKDIR: the directory, the name (not taken), the owner.
- * 0 with the directory in *dir, or an error. */
-static int new_check(struct mfs *fs, const message *in, struct minixfs_inode *dir)
+/* The entry named by the request (into fs->name) is free in directory ino,
+ * which is read into *dir.  0, -EEXIST, or another error. */
+static int name_free(struct mfs *fs, const message *in, struct minixfs_inode *dir)
 {
 	uint32_t found;
-	int r = mfs_inode_read(fs, in->m_mfs.ino, dir);
+	int r = mfs_dir_open(fs, in->m_mfs.ino, dir);
 	if (r < 0)
 		return r;
-	if (minixfs_type(dir->i_mode) != MINIXFS_S_IFDIR)
-		return -ENOTDIR;
 	r = mfs_dir_get_name(fs, in);
 	if (r < 0)
 		return r;
 	r = mfs_dir_lookup(fs, dir, fs->name, &found);
 	if (r == 0)
 		return -EEXIST;
-	if (r != -ENOENT)
+	return r == -ENOENT ? 0 : r;
+}
+
+int mfs_new_check(struct mfs *fs, const message *in, struct minixfs_inode *dir)
+{
+	int r = name_free(fs, in, dir);
+	if (r < 0)
 		return r;
 	if (in->m_mfs.uid > MINIXFS_ID_MAX || in->m_mfs.gid > MINIXFS_ID_MAX)
 		return -EINVAL;
@@ -75,8 +88,7 @@ static int new_check(struct mfs *fs, const message *in, struct minixfs_inode *di
 	return 0;
 }
 
-/* A fresh inode of `mode` owned by the request's uid and gid. */
-static void new_inode(struct minixfs_inode *ip, const message *in, uint16_t mode)
+void mfs_new_inode(struct minixfs_inode *ip, const message *in, uint16_t mode)
 {
 	uint32_t now = mfs_time();
 	memset(ip, 0, sizeof(*ip));
@@ -87,6 +99,13 @@ static void new_inode(struct minixfs_inode *ip, const message *in, uint16_t mode
 	ip->i_atime = ip->i_mtime = ip->i_ctime = now;
 }
 
+/* Is `type` one CREATE makes?  (MKDIR and SYMLINK make the others.) */
+static bool create_type(uint16_t type)
+{
+	return type == MINIXFS_S_IFREG || type == MINIXFS_S_IFIFO || type == MINIXFS_S_IFSOCK ||
+	       mfs_is_device(type);
+}
+
 int mfs_do_create(void *state, const message *in, message *out)
 {
 	struct mfs *fs = state;
@@ -94,15 +113,20 @@ int mfs_do_create(void *state, const message *in, message *out)
 	uint32_t mode = in->m_mfs.mode, num;
 	if (minixfs_type((uint16_t)mode) == 0)
 		mode |= MINIXFS_S_IFREG;
-	if (mode > 0xffff || minixfs_type((uint16_t)mode) != MINIXFS_S_IFREG)
-		return -EINVAL; /* CREATE makes regular files; MKDIR directories */
-	int r = new_check(fs, in, &dir);
+	if (mode > 0xffff || !create_type(minixfs_type((uint16_t)mode)))
+		return -EINVAL;
+	bool device = mfs_is_device((uint16_t)mode);
+	if (device && in->m_mfs.position > UINT32_MAX)
+		return -EINVAL; /* the device number is one 32-bit zone slot */
+	int r = mfs_new_check(fs, in, &dir);
 	if (r < 0)
 		return r;
 	r = mfs_alloc_inode(fs, &num);
 	if (r < 0)
 		return r;
-	new_inode(&ino, in, (uint16_t)mode);
+	mfs_new_inode(&ino, in, (uint16_t)mode);
+	if (device)
+		ino.i_zone[0] = (uint32_t)in->m_mfs.position;
 	r = mfs_inode_write(fs, num, &ino);
 	if (r == 0)
 		r = mfs_dir_add(fs, in->m_mfs.ino, &dir, fs->name, num);
@@ -140,7 +164,7 @@ int mfs_do_mkdir(void *state, const message *in, message *out)
 	uint32_t mode = (in->m_mfs.mode & 07777) | MINIXFS_S_IFDIR;
 	if (minixfs_type((uint16_t)in->m_mfs.mode) & ~MINIXFS_S_IFDIR)
 		return -EINVAL;
-	int r = new_check(fs, in, &dir);
+	int r = mfs_new_check(fs, in, &dir);
 	if (r < 0)
 		return r;
 	if (dir.i_nlinks >= MINIXFS_LINK_MAX)
@@ -155,7 +179,7 @@ int mfs_do_mkdir(void *state, const message *in, message *out)
 		mfs_free_inode(fs, num);
 		return r;
 	}
-	new_inode(&ino, in, (uint16_t)mode);
+	mfs_new_inode(&ino, in, (uint16_t)mode);
 	ino.i_nlinks = 2;
 	ino.i_size = 2 * MINIXFS_DIRENT_SIZE;
 	ino.i_zone[0] = zone;
@@ -171,6 +195,34 @@ int mfs_do_mkdir(void *state, const message *in, message *out)
 	}
 	dir.i_nlinks++; /* the new ".." */
 	r = mfs_inode_write(fs, in->m_mfs.ino, &dir);
+	if (r < 0)
+		return r;
+	mfs_fill_attr(&out->m_mfs_attr, num, &ino);
+	return 0;
+}
+
+int mfs_do_link(void *state, const message *in, message *out)
+{
+	struct mfs *fs = state;
+	struct minixfs_inode dir, ino;
+	uint32_t num = in->m_mfs.ino2;
+	int r = name_free(fs, in, &dir);
+	if (r == 0)
+		r = mfs_inode_read(fs, num, &ino);
+	if (r < 0)
+		return r;
+	if (minixfs_type(ino.i_mode) == MINIXFS_S_IFDIR)
+		return -EPERM; /* as link(2): no hard links to directories */
+	if (ino.i_nlinks == 0)
+		return -ENOENT; /* removed, still held: it cannot come back */
+	if (ino.i_nlinks >= MINIXFS_LINK_MAX)
+		return -EMLINK;
+	r = mfs_dir_add(fs, in->m_mfs.ino, &dir, fs->name, num);
+	if (r < 0)
+		return r;
+	ino.i_nlinks++;
+	ino.i_ctime = mfs_time();
+	r = mfs_inode_write(fs, num, &ino);
 	if (r < 0)
 		return r;
 	mfs_fill_attr(&out->m_mfs_attr, num, &ino);

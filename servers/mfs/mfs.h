@@ -10,11 +10,17 @@
  *   alloc.c     the inode and zone bitmaps: allocate, free, count
  *   inode.c     read and write an inode in the inode table
  *   bmap.c      file block -> zone through direct and indirect zones
- *   dir.c       directory entries: names, lookup, add, remove, getdents
+ *   dir.c       directory entries: names, lookup, add, repoint, remove,
+ *               getdents
  *   truncate.c  MFS_TRUNCATE, and freeing an inode's zones
- *   read.c      MFS_READ, MFS_WRITE, MFS_STAT
- *   link.c      MFS_LOOKUP, MFS_CREATE, MFS_MKDIR, MFS_GETDENTS
+ *   node.c      MFS_GETNODE, MFS_PUTNODE: inodes held open; freeing an
+ *               inode when its last link and its last reference are gone
+ *   read.c      MFS_READ, MFS_WRITE
+ *   attr.c      MFS_STAT, MFS_SETATTR, MFS_STATFS
+ *   link.c      MFS_LOOKUP, MFS_CREATE, MFS_MKDIR, MFS_GETDENTS, MFS_LINK
+ *   symlink.c   MFS_SYMLINK, MFS_READLINK
  *   unlink.c    MFS_UNLINK, MFS_RMDIR
+ *   rename.c    MFS_RENAME
  *   sync.c      MFS_SYNC
  *   main.c      start-up and the loop; table.c the dispatch table
  *
@@ -32,7 +38,8 @@
 #include "kip/minixfs.h"
 #include "kip/server.h"
 
-#define MFS_NR_BUFS 64 /* cache buffers, each one block of up to 4 KiB */
+#define MFS_NR_BUFS 64	 /* cache buffers, each one block of up to 4 KiB */
+#define MFS_NR_NODES 512 /* inodes held by MFS_GETNODE at once (ENFILE beyond) */
 #define MFS_NO_BLOCK UINT32_MAX
 
 /* One cache buffer. */
@@ -42,6 +49,12 @@ struct mfs_buf {
 	unsigned pins;	   /* users holding it; a pinned buffer is never evicted */
 	uint64_t last_use; /* LRU clock value of the last mfs_cache_get */
 	uint8_t *data;	   /* points into mfs.bufdata */
+};
+
+/* An inode held by MFS_GETNODE: MINIX's in-core count.  ino 0: a free slot. */
+struct mfs_node {
+	uint32_t ino;
+	uint32_t count; /* GETNODEs not yet matched by PUTNODE */
 };
 
 /* The server's whole state. */
@@ -65,7 +78,11 @@ struct mfs {
 	struct mfs_buf bufs[MFS_NR_BUFS];
 	uint64_t cache_hits, cache_misses, cache_writes; /* statistics */
 
-	char name[MINIXFS_NAME_MAX + 1]; /* the request's name, NUL-terminated */
+	struct mfs_node nodes[MFS_NR_NODES]; /* held inodes; emptied by MFS_MOUNT */
+
+	char name[MINIXFS_NAME_MAX + 1];  /* the request's name, NUL-terminated */
+	char name2[MINIXFS_NAME_MAX + 1]; /* RENAME's new name */
+	char target[MINIXFS_BLOCK_MAX];	  /* SYMLINK's target, checked before use */
 	uint8_t bufdata[MFS_NR_BUFS][MINIXFS_BLOCK_MAX] __attribute__((aligned(4096)));
 };
 
@@ -107,6 +124,16 @@ int mfs_inode_write(struct mfs *fs, uint32_t ino, const struct minixfs_inode *ip
 bool mfs_zone_valid(const struct mfs *fs, uint32_t zone);
 /* Seconds since 1970, for timestamps. */
 uint32_t mfs_time(void);
+/* Inode ino (*ip) was read (READ, GETDENTS, READLINK): atime = now under
+ * relatime's rule - only if atime <= mtime, atime <= ctime, or atime is a
+ * day old - and the inode written then.  A failed write is not reported
+ * (the read it follows succeeded). */
+void mfs_inode_accessed(struct mfs *fs, uint32_t ino, struct minixfs_inode *ip);
+/* A character or block device node: zone[0] is its device number. */
+static inline bool mfs_is_device(uint16_t mode)
+{
+	return minixfs_type(mode) == MINIXFS_S_IFCHR || minixfs_type(mode) == MINIXFS_S_IFBLK;
+}
 
 /* bmap.c */
 /* The zone holding file block `fblock` of *ip: 0 for a hole.  With `alloc`,
@@ -119,11 +146,20 @@ int mfs_bmap(struct mfs *fs, struct minixfs_inode *ip, uint64_t fblock, bool all
 /* Copy the request's name from the caller's grant into fs->name and check it:
  * -ENAMETOOLONG over 60 bytes, -EINVAL empty or with '/' or NUL. */
 int mfs_dir_get_name(struct mfs *fs, const message *in);
+/* The same for `len` bytes at `offset` of the grant, into name[61]. */
+int mfs_dir_copy_name(const message *in, uint32_t offset, uint32_t len, char *name);
+/* Read directory ino into *dp for a named call: -ENOTDIR if it is not
+ * one, -ENOENT if it has no links left (removed, still held). */
+int mfs_dir_open(struct mfs *fs, uint32_t ino, struct minixfs_inode *dp);
 /* The inode `name` names in directory *dp, or -ENOENT. */
 int mfs_dir_lookup(struct mfs *fs, const struct minixfs_inode *dp, const char *name, uint32_t *ino);
-/* Add entry name -> ino to directory dir (*dp, written back).  0 or an error. */
+/* Add entry name -> ino to directory dir (*dp: size, mtime, ctime; written
+ * back).  0 or an error; on -ENOSPC/-EFBIG nothing has changed. */
 int mfs_dir_add(struct mfs *fs, uint32_t dir, struct minixfs_inode *dp, const char *name,
 		uint32_t ino);
+/* Make entry `name` of directory *dp name `ino` instead.  The directory
+ * inode is not changed (the caller sets its times).  0, -ENOENT or an error. */
+int mfs_dir_set(struct mfs *fs, const struct minixfs_inode *dp, const char *name, uint32_t ino);
 /* Remove entry `name` from directory dir (*dp, written back); the inode
  * it named in *ino.  0, -ENOENT or an error. */
 int mfs_dir_remove(struct mfs *fs, uint32_t dir, struct minixfs_inode *dp, const char *name,
@@ -138,7 +174,25 @@ int mfs_dir_getdents(struct mfs *fs, const struct minixfs_inode *dp, endpoint_t 
  * updated, the caller writes it.  0 or an error. */
 int mfs_truncate(struct mfs *fs, struct minixfs_inode *ip, uint64_t size);
 
-/* read.c, link.c, unlink.c, truncate.c, sync.c: the handlers of table.c. */
+/* link.c, for every call that makes an inode: */
+/* Check a new name: the directory (live; into *dir), the request's name
+ * (into fs->name; not taken: -EEXIST), the owner (<= 65535), a free inode.
+ * 0 or an error. */
+int mfs_new_check(struct mfs *fs, const message *in, struct minixfs_inode *dir);
+/* A fresh inode of `mode`, one link, the request's uid and gid, times now. */
+void mfs_new_inode(struct minixfs_inode *ip, const message *in, uint16_t mode);
+
+/* node.c */
+/* The references GETNODE holds on inode ino (0: not held). */
+uint32_t mfs_node_count(struct mfs *fs, uint32_t ino);
+/* Drop `links` of inode ino's links (*ip updated and written; ctime = now).
+ * With none left and no reference held, free it (zones, then bitmap bit);
+ * held, it stays, with 0 links, until the last PUTNODE.  0 or an error. */
+int mfs_node_unlink(struct mfs *fs, uint32_t ino, struct minixfs_inode *ip, unsigned links);
+/* Forget every reference (a new MOUNT). */
+void mfs_node_drop_all(struct mfs *fs);
+
+/* The handlers of table.c. */
 int mfs_do_stat(void *state, const message *in, message *out);
 int mfs_do_read(void *state, const message *in, message *out);
 int mfs_do_write(void *state, const message *in, message *out);
@@ -150,8 +204,16 @@ int mfs_do_unlink(void *state, const message *in, message *out);
 int mfs_do_rmdir(void *state, const message *in, message *out);
 int mfs_do_truncate(void *state, const message *in, message *out);
 int mfs_do_sync(void *state, const message *in, message *out);
+int mfs_do_link(void *state, const message *in, message *out);
+int mfs_do_rename(void *state, const message *in, message *out);
+int mfs_do_symlink(void *state, const message *in, message *out);
+int mfs_do_readlink(void *state, const message *in, message *out);
+int mfs_do_setattr(void *state, const message *in, message *out);
+int mfs_do_statfs(void *state, const message *in, message *out);
+int mfs_do_getnode(void *state, const message *in, message *out);
+int mfs_do_putnode(void *state, const message *in, message *out);
 
-/* Fill a reply's attributes from inode `ino`. */
+/* Fill a reply's attributes from inode `ino` (rdev: zone[0] of a device). */
 void mfs_fill_attr(struct mfs_attr *a, uint32_t ino, const struct minixfs_inode *ip);
 
 #endif

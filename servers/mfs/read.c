@@ -1,14 +1,17 @@
 /*
- * servers/mfs/read.c - file data: MFS_READ, MFS_WRITE, and MFS_STAT.
+ * servers/mfs/read.c - file data: MFS_READ and MFS_WRITE.
  *
- * Entry points: mfs_do_stat, mfs_do_read, mfs_do_write.
+ * Entry points: mfs_do_read, mfs_do_write.
  *
  * Data moves block by block between the cache and the caller's grant with
  * kip_safecopy_to / kip_safecopy_from: never through the message.  A read
  * stops at the end of the file; a hole reads as zeros.  A write fills holes
  * and grows the file; it stops at the first error, returning the bytes
  * written before it if there were any (a short write), else the error:
- * -ENOSPC (no zone left), -EFBIG (past the largest file).
+ * -ENOSPC (no zone left), -EFBIG (at or past the largest file; a write
+ * that crosses it writes what fits, as POSIX and Linux do).  A WRITE sets
+ * mtime and ctime; a READ of at least one byte asked for sets atime by
+ * relatime's rule (mfs_inode_accessed).
  */
 #include <string.h>
 
@@ -16,17 +19,6 @@
 
 /* What a hole reads as (read-only data, not server state). */
 static const uint8_t zeros[MINIXFS_BLOCK_MAX];
-
-int mfs_do_stat(void *state, const message *in, message *out)
-{
-	struct mfs *fs = state;
-	struct minixfs_inode ino;
-	int r = mfs_inode_read(fs, in->m_mfs.ino, &ino);
-	if (r < 0)
-		return r;
-	mfs_fill_attr(&out->m_mfs_attr, in->m_mfs.ino, &ino);
-	return 0;
-}
 
 /* Check a READ or WRITE request and read its inode.  0 or an error. */
 static int rw_check(struct mfs *fs, const message *in, struct minixfs_inode *ip)
@@ -82,6 +74,8 @@ int mfs_do_read(void *state, const message *in, message *out)
 	if (r < 0 && done == 0)
 		return r;
 	out->m_mfs.position = pos;
+	if (in->m_mfs.len > 0)
+		mfs_inode_accessed(fs, in->m_mfs.ino, &ino);
 	return (int)done;
 }
 
@@ -96,8 +90,10 @@ int mfs_do_write(void *state, const message *in, message *out)
 		return r;
 	uint64_t pos = in->m_mfs.position;
 	uint64_t end = pos + in->m_mfs.len;
-	if (in->m_mfs.len > 0 && (pos > fs->max_size || end > fs->max_size))
-		return -EFBIG;
+	if (in->m_mfs.len > 0 && pos >= fs->max_size)
+		return -EFBIG; /* not one byte fits */
+	if (end > fs->max_size)
+		end = fs->max_size; /* a short write: what fits */
 	uint32_t done = 0;
 	while (pos < end) {
 		uint32_t off = (uint32_t)(pos % bs);

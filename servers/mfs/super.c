@@ -89,7 +89,6 @@ int mfs_do_mount(void *state, const message *in, message *out)
 {
 	struct mfs *fs = state;
 	struct minixfs_inode root;
-	(void)in;
 	if (fs->mounted) {
 		int r = mfs_cache_flush(fs);
 		if (r < 0)
@@ -97,6 +96,7 @@ int mfs_do_mount(void *state, const message *in, message *out)
 	}
 	fs->mounted = false;
 	mfs_cache_drop(fs);
+	mfs_node_drop_all(fs); /* node.c: a held, unlinked inode becomes an orphan */
 	int r = super_read(fs);
 	if (r < 0)
 		return r;
@@ -127,5 +127,8 @@ int mfs_do_mount(void *state, const message *in, message *out)
 	mi->first_data_zone = fs->sb.s_firstdatazone;
 	mi->max_size = (uint32_t)fs->max_size;
 	mi->dev_size = fs->dev_size;
+	/* The mounter (VFS) serves other requests while it waits for us
+	 * (server_run_workers): answer it with a blocking send. */
+	server_set_blocking_reply(&fs->srv, in->m_source);
 	return 0;
 }

@@ -16,6 +16,14 @@ static const struct server_call mfs_calls[] = {
 	[MFS_UNLINK - MFS_MOUNT] = {"MFS_UNLINK", mfs_do_unlink},
 	[MFS_RMDIR - MFS_MOUNT] = {"MFS_RMDIR", mfs_do_rmdir},
 	[MFS_TRUNCATE - MFS_MOUNT] = {"MFS_TRUNCATE", mfs_do_truncate},
+	[MFS_LINK - MFS_MOUNT] = {"MFS_LINK", mfs_do_link},
+	[MFS_RENAME - MFS_MOUNT] = {"MFS_RENAME", mfs_do_rename},
+	[MFS_SYMLINK - MFS_MOUNT] = {"MFS_SYMLINK", mfs_do_symlink},
+	[MFS_READLINK - MFS_MOUNT] = {"MFS_READLINK", mfs_do_readlink},
+	[MFS_SETATTR - MFS_MOUNT] = {"MFS_SETATTR", mfs_do_setattr},
+	[MFS_STATFS - MFS_MOUNT] = {"MFS_STATFS", mfs_do_statfs},
+	[MFS_GETNODE - MFS_MOUNT] = {"MFS_GETNODE", mfs_do_getnode},
+	[MFS_PUTNODE - MFS_MOUNT] = {"MFS_PUTNODE", mfs_do_putnode},
 };
 
 const struct server_table mfs_table = {

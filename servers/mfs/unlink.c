@@ -4,43 +4,23 @@
  * Entry points: mfs_do_unlink, mfs_do_rmdir.
  *
  * Both check first (the directory, the name, what it names), then remove
- * the entry and drop the link count; an inode left with no links has its
- * zones freed (mfs_truncate to 0) and is freed in the inode bitmap at
- * once.  MFS does not yet know which inodes are open: the VFS must not
- * remove a file still open (a later step adds a put-inode call, as MINIX).
- * "." and ".." cannot be removed (EINVAL, and ENOTEMPTY for RMDIR of "..").
+ * the entry and drop the link count (mfs_node_unlink, node.c): an inode
+ * left with no links is freed at once, zones and bitmap bit, unless
+ * MFS_GETNODE holds it - then the last MFS_PUTNODE frees it.  "." and ".."
+ * cannot be removed (EINVAL, and ENOTEMPTY for RMDIR of "..").
  */
 #include <string.h>
 
 #include "mfs.h"
-
-/* Drop one link of inode ino (*ip); free it when none is left.  0 or an error. */
-static int unlink_inode(struct mfs *fs, uint32_t ino, struct minixfs_inode *ip, unsigned links)
-{
-	ip->i_nlinks = ip->i_nlinks > links ? (uint16_t)(ip->i_nlinks - links) : 0;
-	ip->i_ctime = mfs_time();
-	if (ip->i_nlinks > 0)
-		return mfs_inode_write(fs, ino, ip);
-	int r = mfs_truncate(fs, ip, 0);
-	if (r < 0)
-		return r;
-	memset(ip, 0, sizeof(*ip));
-	r = mfs_inode_write(fs, ino, ip);
-	if (r == 0)
-		r = mfs_free_inode(fs, ino);
-	return r;
-}
 
 /* Read the directory and the request's name, and the inode it names.
  * 0 or an error. */
 static int remove_check(struct mfs *fs, const message *in, struct minixfs_inode *dir, uint32_t *ino,
 			struct minixfs_inode *ip)
 {
-	int r = mfs_inode_read(fs, in->m_mfs.ino, dir);
+	int r = mfs_dir_open(fs, in->m_mfs.ino, dir);
 	if (r < 0)
 		return r;
-	if (minixfs_type(dir->i_mode) != MINIXFS_S_IFDIR)
-		return -ENOTDIR;
 	r = mfs_dir_get_name(fs, in);
 	if (r < 0)
 		return r;
@@ -69,7 +49,7 @@ int mfs_do_unlink(void *state, const message *in, message *out)
 	r = mfs_dir_remove(fs, in->m_mfs.ino, &dir, fs->name, &removed);
 	if (r < 0)
 		return r;
-	return unlink_inode(fs, num, &ino, 1);
+	return mfs_node_unlink(fs, num, &ino, 1);
 }
 
 int mfs_do_rmdir(void *state, const message *in, message *out)
@@ -97,5 +77,5 @@ int mfs_do_rmdir(void *state, const message *in, message *out)
 		if (r < 0)
 			return r;
 	}
-	return unlink_inode(fs, num, &ino, ino.i_nlinks); /* its entry and its "." */
+	return mfs_node_unlink(fs, num, &ino, ino.i_nlinks); /* its entry and its "." */
 }
