@@ -27,6 +27,8 @@ ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS)
 # Code that stands in for user programs counts its basic blocks (ARCHITECTURE 3).
 INSTRUMENT := -fsanitize-coverage=trace-pc
 LDLIBS  := -lpthread -lrt
+LD      ?= ld
+OBJCOPY ?= objcopy
 
 # Sources by layer.  Everything under programs/ and tests/ is instrumented.
 SIM_SRC     := $(wildcard sim/*.c) $(wildcard sim/*.S)
@@ -35,14 +37,29 @@ SERVERS_SRC := $(wildcard servers/*/*.c)
 LIBPOSIX_SRC:= $(wildcard libposix/*.c)
 PROGRAMS_SRC:= $(wildcard programs/*/*.c)
 CLI_SRC     := $(wildcard cli/*.c)
-TEST_SRC    := $(wildcard tests/*/*.c)
+USERLAND_SRC:= $(wildcard tests/userland/*.c)
+TEST_SRC    := $(filter-out $(USERLAND_SRC),$(wildcard tests/*/*.c))
 
-CORE_SRC := $(SIM_SRC) $(KERNEL_SRC) $(SERVERS_SRC) $(LIBPOSIX_SRC) $(PROGRAMS_SRC)
 obj = $(patsubst %.S,$(BUILD)/%.o,$(patsubst %.c,$(BUILD)/%.o,$(1)))
-CORE_OBJ := $(call obj,$(CORE_SRC))
+BASE_OBJ     := $(call obj,$(SIM_SRC) $(KERNEL_SRC) $(SERVERS_SRC))
+LIBPOSIX_OBJ := $(call obj,$(LIBPOSIX_SRC))
+PROGRAMS_OBJ := $(call obj,$(PROGRAMS_SRC))
+USERLAND_OBJ := $(call obj,$(USERLAND_SRC))
+CORE_OBJ := $(BASE_OBJ) $(LIBPOSIX_OBJ) $(PROGRAMS_OBJ)
 CLI_OBJ  := $(call obj,$(CLI_SRC))
 TEST_OBJ := $(call obj,$(TEST_SRC))
 CLI_LIB_OBJ := $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ))
+
+# Programs may call open(), read(), errno... by their plain names: libposix
+# defines them hidden.  libposix and the programs (plus tests/userland for
+# test_kip) are linked into one object with ld -r, and objcopy makes the
+# hidden definitions local to it, so everything else in the binary - the
+# simulator's own file I/O - still calls glibc's.  libposix/check-names
+# checks every binary after the link (docs/libposix.md).
+PROGRAMS_PART      := $(BUILD)/programs.part.o
+TEST_PROGRAMS_PART := $(BUILD)/test-programs.part.o
+partial_link = $(LD) -r -o $@.tmp $^ && $(OBJCOPY) --localize-hidden $@.tmp $@ && rm -f $@.tmp
+check_names  = libposix/check-names $@.tmp $(1) $(LIBPOSIX_OBJ) && mv -f $@.tmp $@
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
@@ -62,11 +79,19 @@ $(BUILD)/%.o: %.S | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/kip: $(CORE_OBJ) $(CLI_OBJ)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+$(PROGRAMS_PART): $(LIBPOSIX_OBJ) $(PROGRAMS_OBJ)
+	$(partial_link)
 
-$(BUILD)/test_kip: $(CORE_OBJ) $(CLI_LIB_OBJ) $(TEST_OBJ)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) -lcunit
+$(TEST_PROGRAMS_PART): $(LIBPOSIX_OBJ) $(PROGRAMS_OBJ) $(USERLAND_OBJ)
+	$(partial_link)
+
+$(BUILD)/kip: $(BASE_OBJ) $(PROGRAMS_PART) $(CLI_OBJ) libposix/check-names
+	$(CC) $(ALL_CFLAGS) -o $@.tmp $(filter %.o,$^) $(LDLIBS)
+	$(call check_names,$(PROGRAMS_PART))
+
+$(BUILD)/test_kip: $(BASE_OBJ) $(TEST_PROGRAMS_PART) $(CLI_LIB_OBJ) $(TEST_OBJ) libposix/check-names
+	$(CC) $(ALL_CFLAGS) -o $@.tmp $(filter %.o,$^) $(LDLIBS) -lcunit
+	$(call check_names,$(TEST_PROGRAMS_PART))
 
 run: $(BUILD)/kip
 	$(BUILD)/kip run

@@ -227,6 +227,7 @@ static void dispatch(struct kernel *k, struct proc *p)
 	kip_cpu_budget = budget;
 	k->dispatches++;
 	cpu->current = p;
+	kernel_tls_word = p->p_tls;
 	if (p->p_counted)
 		VALGRIND_DISABLE_ERROR_REPORTING;
 	if (p->p_resume_full) {
@@ -242,6 +243,7 @@ static void dispatch(struct kernel *k, struct proc *p)
 		cost += (uint64_t)(budget - kip_cpu_budget) * COST_BLOCK_NS;
 	}
 	cpu->current = NULL;
+	kernel_tls_word = NULL;
 	kip_cpu_budget = INT64_MAX;
 	kernel_charge(k, p, cost);
 }

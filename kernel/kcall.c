@@ -9,7 +9,7 @@
  * ECALLDENIED), then calls the handler with the caller's message, which it
  * fills with the answer.  Later issues add calls to this table, never
  * around it.  Handlers live in one file per family: kcall_proc.c,
- * kcall_mem.c, kcall_dev.c, kcall_time.c.
+ * kcall_mem.c, kcall_dev.c, kcall_time.c, kcall_tls.c.
  */
 #include <stddef.h>
 
@@ -44,6 +44,7 @@ static const struct kcall_entry kcall_table[SYS_COUNT] = {
 	KCALL(SYS_PRINT, do_print),
 	KCALL(SYS_SHUTDOWN, do_shutdown),
 	KCALL(SYS_SETMANAGER, do_setmanager),
+	KCALL(SYS_SETTLS, do_settls),
 #undef KCALL
 };
 

@@ -50,6 +50,9 @@ int do_irqctl(struct kernel *k, struct proc *caller, message *m);
 /* The bus's interrupt line (sim/device.h raise_irq). */
 void kcall_raise_irq(void *kernel, int irq);
 
+/* kernel/kcall_tls.c */
+int do_settls(struct kernel *k, struct proc *caller, message *m);
+
 /* kernel/kcall_time.c */
 int do_setalarm(struct kernel *k, struct proc *caller, message *m);
 int do_times(struct kernel *k, struct proc *caller, message *m);

@@ -105,6 +105,9 @@ struct proc {
 	uint64_t p_grant_table;
 	uint32_t p_grant_count;
 
+	/* Its TLS word (SYS_SETTLS), published while it runs (kip/tls.h). */
+	void *p_tls;
+
 	/* Scheduling and accounting. */
 	struct proc *p_run_next, *p_run_prev;
 	bool p_queued;
@@ -288,6 +291,10 @@ static inline bool priv_may_kcall(const struct proc *p, int kcall_index)
 
 /* ---- kernel/kcall.c ---- */
 int kcall_dispatch(struct kernel *k, struct proc *caller, message *m);
+
+/* ---- kernel/kcall_tls.c ---- */
+/* The running process's p_tls (NULL in the kernel): what kip_tls() reads. */
+extern void *kernel_tls_word;
 
 /* ---- kernel/grant.c ---- */
 int grant_copy(struct kernel *k, struct proc *caller, endpoint_t granter, int32_t id,

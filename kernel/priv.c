@@ -6,7 +6,7 @@
  * every kernel call) that SYS_PRIVCTL can narrow; every user process shares
  * one record: SENDREC only, to the slots the kernel opens for MM and VFS,
  * and the few kernel calls a program needs (print, times, exit, alarms,
- * pages, grants).
+ * pages, grants, its own TLS word).
  */
 #include <string.h>
 
@@ -34,5 +34,6 @@ void priv_init_user(struct priv *pr)
 	pr->flags = KIP_PRIV_USER;
 	pr->trap_mask = 1u << IPC_SENDREC;
 	pr->kcall_mask = kbit(SYS_EXIT) | kbit(SYS_PRINT) | kbit(SYS_TIMES) | kbit(SYS_SETALARM) |
-			 kbit(SYS_PAGE_ALLOC) | kbit(SYS_PAGE_FREE) | kbit(SYS_SETGRANT);
+			 kbit(SYS_PAGE_ALLOC) | kbit(SYS_PAGE_FREE) | kbit(SYS_SETGRANT) |
+			 kbit(SYS_SETTLS);
 }

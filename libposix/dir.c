@@ -1,29 +1,43 @@
 /*
  * libposix/dir.c - opendir, readdir, closedir over VFS_GETDENTS.
  *
- * Entry points: kip_opendir, kip_readdir, kip_closedir.
+ * Entry points: kip_opendir, kip_readdir, kip_closedir; px_dir_next
+ * (private: the plain readdir of libposix/plain_dir.c steps through the
+ * records with it too).
  *
- * A KIP_DIR is one page of the caller's: the directory's fd, a buffer of
- * whole struct mfs_dent records filled by kip_getdents (VFS passes the
- * buffer's grant on to MFS), and the entry kip_readdir returns.  Errors
- * reach px->err through the calls in file.c.
+ * A KIP_DIR is one page of the caller's: the entry kip_readdir returns and
+ * a struct px_dir, the directory's fd with a buffer of whole struct
+ * mfs_dent records filled by kip_getdents (VFS passes the buffer's grant on
+ * to MFS).  Errors reach px->err through the calls in file.c.
  */
 #include <string.h>
 
 #include "kip/error.h"
-#include "kip/posix.h"
 #include "kip/syslib.h"
-
-#define KIP_DIR_BUF (4096 - 128)
+#include "px.h"
 
 struct kip_dir {
-	int fd;
-	uint32_t pos, len; /* the next record, and the bytes in buf */
 	struct kip_dirent ent;
-	uint8_t buf[KIP_DIR_BUF];
+	struct px_dir d;
+	uint8_t buf[PX_PAGE - 128];
 };
-_Static_assert(sizeof(struct kip_dir) <= 4096, "a KIP_DIR is one page");
-_Static_assert(KIP_DIR_BUF >= MFS_DENT_SIZE, "room for one record");
+_Static_assert(sizeof(struct kip_dir) <= PX_PAGE, "a KIP_DIR is one page");
+_Static_assert(PX_PAGE - 128 >= MFS_DENT_SIZE, "room for one record");
+
+const struct mfs_dent *px_dir_next(struct kip_posix *px, struct px_dir *d, struct mfs_dent *rec)
+{
+	if (d->pos + MFS_DENT_SIZE > d->len) {
+		ssize_t n = kip_getdents(px, d->fd, d->buf, d->cap);
+		if (n <= 0)
+			return NULL;
+		d->len = (uint32_t)n;
+		d->pos = 0;
+	}
+	memcpy(rec, d->buf + d->pos, sizeof(*rec));
+	rec->name[sizeof(rec->name) - 1] = '\0';
+	d->pos += MFS_DENT_SIZE;
+	return rec;
+}
 
 KIP_DIR *kip_opendir(struct kip_posix *px, const char *path)
 {
@@ -37,31 +51,25 @@ KIP_DIR *kip_opendir(struct kip_posix *px, const char *path)
 		return NULL;
 	}
 	memset(d, 0, sizeof(*d));
-	d->fd = fd;
+	d->d.fd = fd;
+	d->d.cap = sizeof(d->buf);
+	d->d.buf = d->buf;
 	return d;
 }
 
 struct kip_dirent *kip_readdir(struct kip_posix *px, KIP_DIR *d)
 {
-	if (d->pos + MFS_DENT_SIZE > d->len) {
-		ssize_t n = kip_getdents(px, d->fd, d->buf, sizeof(d->buf));
-		if (n <= 0)
-			return NULL;
-		d->len = (uint32_t)n;
-		d->pos = 0;
-	}
 	struct mfs_dent rec;
-	memcpy(&rec, d->buf + d->pos, sizeof(rec));
-	d->pos += MFS_DENT_SIZE;
+	if (!px_dir_next(px, &d->d, &rec))
+		return NULL;
 	d->ent.d_ino = rec.ino;
 	memcpy(d->ent.d_name, rec.name, sizeof(d->ent.d_name));
-	d->ent.d_name[sizeof(d->ent.d_name) - 1] = '\0';
 	return &d->ent;
 }
 
 int kip_closedir(struct kip_posix *px, KIP_DIR *d)
 {
-	int r = kip_close(px, d->fd);
+	int r = kip_close(px, d->d.fd);
 	kip_page_free(d, 1);
 	return r;
 }

@@ -2,7 +2,8 @@
  * kip/posix.h - the POSIX file calls for programs, as messages to VFS.
  *
  * Every process in the kip binary shares the host's globals, so libposix
- * keeps no mutable globals: a program gets a context once,
+ * keeps its state per process, not in globals: a program gets a context
+ * once,
  *
  *     struct kip_posix *px = kip_posix_init(vfs);
  *     int fd = kip_open(px, "/etc/motd", KIP_O_RDONLY, 0);
@@ -14,13 +15,21 @@
  * VFS (or from the IPC itself) becomes px->err in exactly one place, and the
  * call returns -1 as POSIX does.
  *
- * The names carry a kip_ prefix: plain open/read/... in the kip binary
- * would interpose glibc's and break the host side.  Buffers given to
- * kip_read, kip_write and kip_readdir's directory must lie in pages the
- * process owns (kip_page_alloc): grants cover kip memory only.
+ * The names carry a kip_ prefix and are ordinary global functions.
+ * Programs may also use the plain names (open, read, stat, errno, ...)
+ * with glibc's prototypes: libposix defines them hidden, the build makes
+ * them local to the partial link of libposix and the programs, so the
+ * kip binary's own open() stays glibc's (docs/libposix.md).  The plain
+ * names find the process's context through its TLS word (kip/tls.h): a
+ * program calls kip_posix_start(vfs) once before using them.
  *
- * Entry points (libposix/file.c, libposix/dir.c): kip_posix_init, and the
- * calls below.
+ * Buffers given to the calls must lie in memory the process owns - its
+ * stack or its pages (kip_page_alloc), not the host's globals: grants
+ * cover kip memory only.
+ *
+ * Entry points: kip_posix_init, kip_posix_result (libposix/px.c);
+ * kip_posix_attach, kip_posix_start, kip_posix_self (libposix/self.c);
+ * the calls below (libposix/file.c, attr.c, link.c, fs.c, dir.c).
  */
 #ifndef KIP_POSIX_H
 #define KIP_POSIX_H
@@ -38,7 +47,8 @@ struct kip_posix {
 	endpoint_t vfs;
 	int err; /* errno of the last call that failed */
 	struct kip_grants *grants;
-	char path[KIP_PATH_MAX + 1]; /* paths are copied here, then granted */
+	char path[KIP_PATH_MAX + 1];  /* paths are copied here, then granted */
+	char path2[KIP_PATH_MAX + 1]; /* the second path of link, rename, symlink */
 };
 
 /* A context for VFS at `vfs`, in pages the caller owns; NULL if out of
@@ -48,6 +58,21 @@ struct kip_posix *kip_posix_init(endpoint_t vfs);
 /* The one place where an error becomes errno: r < 0 sets px->err = -r and
  * gives -1; r >= 0 is returned as it is. */
 long kip_posix_result(struct kip_posix *px, long r);
+
+/* Make px the calling process's context for the plain names (its TLS word,
+ * SYS_SETTLS).  0, or -1 with px->err (ECALLDENIED: SYS_SETTLS is not in
+ * the caller's privileges). */
+int kip_posix_attach(struct kip_posix *px);
+
+/* What a program using the plain names calls once, first: the calling
+ * process's context, now talking to VFS at `vfs` - made and attached if
+ * the process has none (kip_posix_init + kip_posix_attach).  NULL if it
+ * could not be made: out of pages, or SYS_SETTLS not allowed.  Until a
+ * process has started, its plain calls fail with ENOSYS. */
+struct kip_posix *kip_posix_start(endpoint_t vfs);
+
+/* The calling process's attached context, or NULL. */
+struct kip_posix *kip_posix_self(void);
 
 int kip_open(struct kip_posix *px, const char *path, int flags, unsigned mode);
 int kip_close(struct kip_posix *px, int fd);

@@ -68,6 +68,15 @@ static inline int kip_set_manager(endpoint_t ep)
 	return kip_proc_call(SYS_SETMANAGER, ep, 0);
 }
 
+/* Set the caller's TLS word (kip/tls.h); 0 or a negative error. */
+static inline int kip_settls(void *word)
+{
+	message m;
+	kip_msg_init(&m, SYS_SETTLS);
+	m.m_tls.word = (uint64_t)(uintptr_t)word;
+	return kip_kcall(SYS_SETTLS, &m);
+}
+
 static inline int kip_print(const char *text, size_t len)
 {
 	message m;
