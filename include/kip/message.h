@@ -67,6 +67,13 @@ struct kcall_setgrant {
 	uint32_t count; /* entries */
 };
 
+/* SYS_SETTLS: caller -> kernel.  The word is the caller's own business: the
+ * kernel keeps it and publishes it while the caller runs (kip/tls.h). */
+struct kcall_tls {
+	uint64_t word;	   /* the caller's new TLS word */
+	uint64_t previous; /* out: the old one */
+};
+
 /* SYS_PAGE_ALLOC / FREE / LIST / PROTECT: caller -> kernel. */
 struct kcall_page {
 	endpoint_t endpoint; /* LIST, PROTECT: whose pages (SELF allowed) */
@@ -392,6 +399,7 @@ typedef struct kip_message {
 		struct kcall_privctl m_privctl;
 		struct kcall_safecopy m_safecopy;
 		struct kcall_setgrant m_setgrant;
+		struct kcall_tls m_tls;
 		struct kcall_page m_page;
 		struct kcall_dev m_dev;
 		struct kcall_irq m_irq;

@@ -79,6 +79,9 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "MINIX v3 images are l
 #define MINIXFS_S_IFDIR 0040000
 #define MINIXFS_S_IFCHR 0020000
 #define MINIXFS_S_IFIFO 0010000
+#define MINIXFS_S_ISUID 0004000
+#define MINIXFS_S_ISGID 0002000
+#define MINIXFS_S_ISVTX 0001000
 
 /* The superblock, at byte 1024.  Only these 31 bytes are on disk. */
 struct minixfs_super {

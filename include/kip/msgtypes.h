@@ -42,7 +42,8 @@
 	X(SYS_GETEVENT, 0x214)	   /* fetch a process event (exit, fault, hang) */                 \
 	X(SYS_PRINT, 0x215)	   /* write text on the console */                                 \
 	X(SYS_SHUTDOWN, 0x216)	   /* power off the machine with a status */                       \
-	X(SYS_SETMANAGER, 0x217)   /* designate the default fault/exit manager */
+	X(SYS_SETMANAGER, 0x217)   /* designate the default fault/exit manager */                  \
+	X(SYS_SETTLS, 0x218)	   /* set the caller's TLS word (kip/tls.h) */
 
 /* Block devices: a file system (or a test) -> a block driver.  Payload
  * struct bdev_request (kip/message.h); the reply's status is the bytes

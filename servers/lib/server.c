@@ -2,7 +2,7 @@
  * servers/lib/server.c - the server loop (kip/server.h).
  *
  * Entry points: server_init, server_run, server_reply, server_lookup,
- * server_state_alloc, kip_trap_ipc.
+ * server_state_alloc, server_set_blocking_reply, kip_trap_ipc.
  */
 #include <string.h>
 
@@ -33,6 +33,12 @@ void server_init(struct server *srv, const char *name, void *state,
 	srv->ipc = &kip_trap_ipc;
 	srv->table = table;
 	srv->on_notify = on_notify;
+	srv->blocking_reply_to = KIP_NONE;
+}
+
+void server_set_blocking_reply(struct server *srv, endpoint_t client)
+{
+	srv->blocking_reply_to = client;
 }
 
 const struct server_call *server_lookup(const struct server_table *table, int type)
@@ -46,6 +52,8 @@ const struct server_call *server_lookup(const struct server_table *table, int ty
 int server_reply(struct server *srv, endpoint_t to, message *out, int status)
 {
 	out->m_type = status;
+	if (to == srv->blocking_reply_to)
+		return srv->ipc->send(to, out);
 	return srv->ipc->reply(to, out);
 }
 

@@ -3,16 +3,21 @@
  * VFS_CLOSE, VFS_DUP, VFS_DUP2, VFS_LSEEK and MM's VFS_PM_FORK, VFS_PM_EXIT,
  * VFS_PM_EXEC.
  *
- * Entry points: vfs_caller, vfs_fd_get, vfs_fd_free, vfs_filp_free,
- * vfs_fd_close, vfs_ino_in_use and the handlers above.
+ * Entry points: vfs_caller, vfs_fd_get, vfs_caller_fd, vfs_fd_free,
+ * vfs_filp_free, vfs_filp_open, vfs_filp_drop, vfs_fd_close and the
+ * handlers above, with VFS_PM_SETCRED and VFS_UMASK.
  *
  * A process's table sits in the slot of its endpoint.  The first request
  * from an endpoint the slot does not hold (a new process in a reused slot)
  * closes whatever the old one left open and starts a fresh table with the
- * root as working directory.  An fd names an open file (struct vfs_filp);
- * dup'd fds, and fork's copies, share it and so its offset.
+ * root as working directory, as root (uid 0, gid 0) with umask 022 until
+ * MM says otherwise (VFS_PM_SETCRED).  An fd names an open file (struct
+ * vfs_filp); dup'd fds, and fork's copies, share it and so its offset.  An
+ * open file and a working directory each hold a vnode reference
+ * (vnode.c), so a file unlinked while open stays readable until closed.
  */
 #include <assert.h>
+#include <string.h>
 
 #include "vfs.h"
 
@@ -26,8 +31,13 @@ static void vfs_proc_reset(struct vfs *v, struct vfs_proc *p, endpoint_t ep)
 		p->fd[fd] = -1;
 		p->cloexec[fd] = 0;
 	}
+	if (p->endpoint != KIP_NONE)
+		vfs_vnode_put(v, p->cwd, 1);
 	p->endpoint = ep;
 	p->cwd = v->root;
+	(void)vfs_vnode_get(v, v->root); /* the root never goes: a miss is harmless */
+	memset(&p->cred, 0, sizeof(p->cred));
+	p->cred.umask = 022;
 }
 
 /* The table of process ep, fresh if its slot held another endpoint. */
@@ -51,6 +61,8 @@ struct vfs_proc *vfs_caller(struct vfs *v, const message *in, int *err)
 	struct vfs_proc *p = vfs_proc_get(v, in->m_source);
 	if (!p)
 		*err = -EINVAL;
+	else
+		v->req->who = &p->cred;
 	return p;
 }
 
@@ -91,29 +103,37 @@ int vfs_filp_free(const struct vfs *v)
 	return -ENFILE;
 }
 
+int vfs_filp_open(struct vfs *v, int filp, const struct mfs_attr *a, int flags)
+{
+	int r = vfs_vnode_get(v, a->ino);
+	if (r < 0)
+		return r;
+	struct vfs_filp *f = &v->filps[filp];
+	f->refs = 1;
+	f->ino = a->ino;
+	f->mode = a->mode;
+	f->flags = flags;
+	f->position = 0;
+	return 0;
+}
+
+void vfs_filp_drop(struct vfs *v, int filp)
+{
+	struct vfs_filp *f = &v->filps[filp];
+	assert(f->refs > 0);
+	if (--f->refs == 0)
+		vfs_vnode_put(v, f->ino, 1);
+}
+
 /* Close fd if it is open: drop its reference to the open file. */
 void vfs_fd_close(struct vfs *v, struct vfs_proc *p, int fd)
 {
-	struct vfs_filp *f = vfs_fd_get(v, p, fd);
-	if (!f)
+	if (!vfs_fd_get(v, p, fd))
 		return;
-	assert(f->refs > 0);
-	f->refs--;
+	int filp = p->fd[fd];
 	p->fd[fd] = -1;
 	p->cloexec[fd] = 0;
-}
-
-/* Is inode `ino` open through any fd, or some process's working
- * directory?  (MFS frees an unlinked inode at once: see dir.c.) */
-bool vfs_ino_in_use(const struct vfs *v, uint32_t ino)
-{
-	for (int i = 0; i < VFS_NR_FILPS; i++)
-		if (v->filps[i].refs > 0 && v->filps[i].ino == ino)
-			return true;
-	for (int i = 0; i < KIP_NR_PROCS; i++)
-		if (v->procs[i].endpoint != KIP_NONE && v->procs[i].cwd == ino)
-			return true;
-	return false;
+	vfs_filp_drop(v, filp); /* may wait for MFS (the last reference) */
 }
 
 int vfs_do_close(void *state, const message *in, message *out)
@@ -226,7 +246,11 @@ int vfs_do_pm_fork(void *state, const message *in, message *out)
 	if (!child || child == parent)
 		return -EINVAL;
 	vfs_proc_reset(v, child, in->m_vfs.proc2);
-	child->cwd = parent->cwd;
+	if (vfs_vnode_get(v, parent->cwd) == 0) {
+		vfs_vnode_put(v, child->cwd, 1);
+		child->cwd = parent->cwd;
+	}
+	child->cred = parent->cred;
 	for (int fd = 0; fd < VFS_NR_FDS; fd++) {
 		child->fd[fd] = parent->fd[fd];
 		child->cloexec[fd] = parent->cloexec[fd];
@@ -261,4 +285,37 @@ int vfs_do_pm_exec(void *state, const message *in, message *out)
 		if (p->cloexec[fd])
 			vfs_fd_close(v, p, fd);
 	return 0;
+}
+
+int vfs_do_pm_setcred(void *state, const message *in, message *out)
+{
+	struct vfs *v = state;
+	int r;
+	(void)out;
+	const struct vfs_pm_cred *c = &in->m_vfs_cred;
+	struct vfs_proc *p = vfs_pm_target(v, in, c->proc, &r);
+	if (!p)
+		return r;
+	if (c->ngroups > KIP_NGROUPS_MAX)
+		return -EINVAL;
+	p->cred.uid = c->uid;
+	p->cred.gid = c->gid;
+	p->cred.ngroups = (uint16_t)c->ngroups;
+	for (uint32_t i = 0; i < c->ngroups; i++)
+		p->cred.groups[i] = c->groups[i];
+	return 0;
+}
+
+/* umask(2): the new mask in `mode`; the old one is the reply. */
+int vfs_do_umask(void *state, const message *in, message *out)
+{
+	struct vfs *v = state;
+	int r;
+	(void)out;
+	struct vfs_proc *p = vfs_caller(v, in, &r);
+	if (!p)
+		return r;
+	int old = p->cred.umask;
+	p->cred.umask = (uint16_t)(in->m_vfs.mode & 0777);
+	return old;
 }

@@ -1,9 +1,9 @@
 /*
- * servers/vfs/rw.c - file data: VFS_READ, VFS_WRITE, VFS_TRUNCATE,
- * VFS_FTRUNCATE, VFS_SYNC, VFS_FSYNC.
+ * servers/vfs/rw.c - file data: VFS_READ, VFS_WRITE, VFS_PREAD, VFS_PWRITE,
+ * VFS_TRUNCATE, VFS_FTRUNCATE, VFS_SYNC, VFS_FSYNC.
  *
- * Entry points: vfs_do_read, vfs_do_write, vfs_do_truncate,
- * vfs_do_ftruncate, vfs_do_sync, vfs_do_fsync, vfs_mfs_io.
+ * Entry points: the handlers above, vfs_mfs_io, vfs_truncate_ino,
+ * vfs_sync_all.
  *
  * The read() walk (ARCHITECTURE 4): the caller grants VFS its buffer; VFS
  * checks the fd, makes an INDIRECT grant of the caller's grant to MFS and
@@ -87,11 +87,61 @@ int vfs_do_write(void *state, const message *in, message *out)
 			return r;
 		f->position = a.size;
 	}
-	return vfs_mfs_io(v, in, MFS_WRITE, f->ino, &f->position);
+	r = vfs_mfs_io(v, in, MFS_WRITE, f->ino, &f->position);
+	if (r > 0)
+		vfs_event_inode(v, in->m_source, f->ino);
+	return r;
+}
+
+/* pread/pwrite: at the request's offset; the open file's stays. */
+static int vfs_positioned(struct vfs *v, const message *in, int acc, int type)
+{
+	int r;
+	struct vfs_filp *f = vfs_fd_for(v, in, acc, &r);
+	if (!f)
+		return r;
+	if (vfs_is_dir(f->mode))
+		return -EISDIR;
+	if (in->m_vfs.offset < 0)
+		return -EINVAL;
+	if (in->m_vfs.len == 0)
+		return 0;
+	uint64_t pos = (uint64_t)in->m_vfs.offset;
+	r = vfs_mfs_io(v, in, type, f->ino, &pos);
+	if (r > 0 && type == MFS_WRITE)
+		vfs_event_inode(v, in->m_source, f->ino);
+	return r;
+}
+
+int vfs_do_pread(void *state, const message *in, message *out)
+{
+	(void)out;
+	return vfs_positioned(state, in, KIP_O_RDONLY, MFS_READ);
+}
+
+/* As Linux: pwrite on an O_APPEND file appends all the same. */
+int vfs_do_pwrite(void *state, const message *in, message *out)
+{
+	struct vfs *v = state;
+	int r;
+	(void)out;
+	struct vfs_filp *f = vfs_fd_for(v, in, KIP_O_WRONLY, &r);
+	if (f && (f->flags & KIP_O_APPEND)) {
+		struct mfs_attr a;
+		r = vfs_mfs_stat(v, f->ino, &a);
+		if (r < 0)
+			return r;
+		uint64_t pos = a.size;
+		r = in->m_vfs.len ? vfs_mfs_io(v, in, MFS_WRITE, f->ino, &pos) : 0;
+		if (r > 0)
+			vfs_event_inode(v, in->m_source, f->ino);
+		return r;
+	}
+	return vfs_positioned(v, in, KIP_O_WRONLY, MFS_WRITE);
 }
 
 /* MFS_TRUNCATE of ino to `size` bytes. */
-static int vfs_truncate_ino(struct vfs *v, uint32_t ino, int64_t size)
+int vfs_truncate_ino(struct vfs *v, uint32_t ino, int64_t size)
 {
 	message m;
 	if (size < 0)
@@ -120,7 +170,15 @@ int vfs_do_truncate(void *state, const message *in, message *out)
 		return r;
 	if (vfs_is_dir(a.mode))
 		return -EISDIR;
-	return vfs_truncate_ino(v, a.ino, in->m_vfs.offset);
+	if ((a.mode & MINIXFS_S_IFMT) != MINIXFS_S_IFREG)
+		return -EINVAL;
+	r = vfs_may(v, &a, KIP_W_OK);
+	if (r < 0)
+		return r;
+	r = vfs_truncate_ino(v, a.ino, in->m_vfs.offset);
+	if (r == 0)
+		vfs_event_inode(v, in->m_source, a.ino);
+	return r;
 }
 
 int vfs_do_ftruncate(void *state, const message *in, message *out)
@@ -134,10 +192,13 @@ int vfs_do_ftruncate(void *state, const message *in, message *out)
 		return r;
 	if ((f->flags & KIP_O_ACCMODE) == KIP_O_RDONLY || vfs_is_dir(f->mode))
 		return -EINVAL; /* as Linux: not open for writing */
-	return vfs_truncate_ino(v, f->ino, in->m_vfs.offset);
+	r = vfs_truncate_ino(v, f->ino, in->m_vfs.offset);
+	if (r == 0)
+		vfs_event_inode(v, in->m_source, f->ino);
+	return r;
 }
 
-static int vfs_sync_all(struct vfs *v)
+int vfs_sync_all(struct vfs *v)
 {
 	message m;
 	kip_msg_init(&m, MFS_SYNC);

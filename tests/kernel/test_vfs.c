@@ -8,8 +8,9 @@
  * in odd-sized chunks, seeks and reads it back byte-exact; dup'd fds share
  * the offset, dup2 works; O_EXCL gives EEXIST, O_TRUNC truncates, O_APPEND
  * appends; mkdir, chdir, relative paths, "." and ".." work; readdir lists
- * the names; unlink and rmdir work (ENOTEMPTY; EBUSY on an open file or a
- * working directory);
+ * the names; unlink and rmdir work (ENOTEMPTY; an open file unlinked stays
+ * readable through its fd; a removed working directory takes no new
+ * names);
  * ENOENT, ENOTDIR, EISDIR, ENAMETOOLONG, EBADF, EEXIST are right; ftruncate
  * and truncate; EMFILE after 32 fds; VFS_PM_* from a non-MM caller is
  * EPERM; a new process in a reused slot gets a fresh table (what the old
@@ -45,6 +46,7 @@ static struct {
 	int fail_err;	      /* px->err then */
 	int checks;
 	int done;
+	long free_inodes; /* what the leaver saw */
 } vt;
 
 /* In a kip process: record the first failed check (no CUnit in there). */
@@ -257,8 +259,14 @@ static void vt_open_flags(struct kip_posix *px, uint8_t *back)
 	VT_FAILS(px, kip_truncate(px, "/data", -1), EINVAL);
 	VT_FAILS(px, kip_truncate(px, "/", 0), EISDIR);
 	VT_CHECK(px, kip_fsync(px, a) == 0);
-	VT_FAILS(px, kip_unlink(px, "/data"), EBUSY); /* open: no put-inode in MFS yet */
+	VT_CHECK(px, kip_unlink(px, "/data") == 0); /* open: the inode stays until closed */
+	VT_FAILS(px, kip_stat(px, "/data", &st), ENOENT);
+	VT_CHECK(px, kip_fstat(px, fd, &st) == 0 && st.st_nlink == 0 && st.st_size == 5000);
+	VT_CHECK(px, kip_lseek(px, fd, 0, KIP_SEEK_SET) == 0 && kip_read(px, fd, back, 2) == 2);
+	VT_CHECK(px, memcmp(back, "he", 2) == 0);
 	VT_CHECK(px, kip_close(px, a) == 0 && kip_close(px, fd) == 0);
+	fd = kip_open(px, "/data", KIP_O_CREAT | KIP_O_RDWR, 0644); /* vt_dirs wants it back */
+	VT_CHECK(px, fd >= 0 && kip_ftruncate(px, fd, 5000) == 0 && kip_close(px, fd) == 0);
 	VT_FAILS(px, kip_fsync(px, a), EBADF);
 	VT_FAILS(px, kip_open(px, "/data", 0x40000000, 0), EINVAL);
 }
@@ -280,7 +288,10 @@ static void vt_dirs(struct kip_posix *px, uint8_t *back)
 	VT_CHECK(px, kip_stat(px, "../f", &st) == 0 && st.st_size == 5);
 	VT_CHECK(px, kip_stat(px, "../../data", &st) == 0 && st.st_size == 5000);
 	VT_CHECK(px, kip_stat(px, "/../../d//sub/./..", &st) == 0 && st.st_nlink == 3);
-	VT_FAILS(px, kip_rmdir(px, "/d/sub"), EBUSY); /* the working directory */
+	VT_CHECK(px, kip_rmdir(px, "/d/sub") == 0); /* the working directory, as Linux */
+	VT_FAILS(px, kip_open(px, "x", KIP_O_CREAT | KIP_O_WRONLY, 0600), ENOENT);
+	VT_FAILS(px, kip_chdir(px, "/d/sub"), ENOENT);
+	VT_CHECK(px, kip_mkdir(px, "/d/sub", 0700) == 0 && kip_chdir(px, "/d/sub") == 0);
 	VT_CHECK(px, kip_chdir(px, "..") == 0);
 	VT_CHECK(px, kip_stat(px, "./sub/.", &st) == 0);
 	VT_CHECK(px, (st.st_mode & MINIXFS_S_IFMT) == MINIXFS_S_IFDIR);
@@ -300,7 +311,7 @@ static void vt_dirs(struct kip_posix *px, uint8_t *back)
 		seen |= !strcmp(e->d_name, "sub") ? 8 : 0;
 	}
 	VT_CHECK(px, entries == 4 && seen == 15);
-	VT_FAILS(px, kip_rmdir(px, "/d"), EBUSY); /* open by the KIP_DIR */
+	VT_FAILS(px, kip_rmdir(px, "/d"), ENOTEMPTY); /* open by the KIP_DIR, too */
 	VT_CHECK(px, d && kip_closedir(px, d) == 0);
 	VT_CHECK(px, kip_opendir(px, "/data") == NULL && px->err == ENOTDIR);
 
@@ -377,7 +388,15 @@ static int vt_user_main(uint64_t vfs)
 }
 KIP_PROGRAM(vfst_user, vt_user_main, 8, KIP_PROG_USER);
 
-/* Leaves /data open and /keep as its working directory when it exits. */
+/* Free inodes, or -1. */
+static long vt_free_inodes(struct kip_posix *px)
+{
+	struct kip_statfs sf;
+	return kip_statfs(px, "/", &sf) == 0 ? (long)sf.f_ffree : -1;
+}
+
+/* Leaves /data open and /keep as its working directory when it exits,
+ * both removed: their inodes live on while it holds them. */
 static int vt_leaver_main(uint64_t vfs)
 {
 	struct kip_posix *px = kip_posix_init((endpoint_t)vfs);
@@ -385,8 +404,9 @@ static int vt_leaver_main(uint64_t vfs)
 		return 1;
 	VT_CHECK(px, kip_open(px, "/data", KIP_O_RDWR, 0) == 0);
 	VT_CHECK(px, kip_chdir(px, "/keep") == 0);
-	VT_FAILS(px, kip_unlink(px, "/data"), EBUSY);
-	VT_FAILS(px, kip_rmdir(px, "/keep"), EBUSY);
+	VT_CHECK(px, kip_unlink(px, "/data") == 0);
+	VT_CHECK(px, kip_rmdir(px, "/keep") == 0);
+	vt.free_inodes = vt_free_inodes(px);
 	return vt.fail_line ? 2 : 0;
 }
 KIP_PROGRAM(vfst_leaver, vt_leaver_main, 8, KIP_PROG_USER);
@@ -398,10 +418,11 @@ static int vt_heir_main(uint64_t vfs)
 	struct kip_stat st;
 	if (!px)
 		return 1;
+	/* The leaver's references went with its table: both inodes are free. */
+	VT_CHECK(px, vt.free_inodes >= 0 && vt_free_inodes(px) == vt.free_inodes + 2);
 	VT_FAILS(px, kip_close(px, 0), EBADF);
-	VT_FAILS(px, kip_stat(px, "data/", &st), ENOTDIR); /* relative to the root */
-	VT_CHECK(px, kip_rmdir(px, "/keep") == 0);
-	VT_CHECK(px, kip_unlink(px, "data") == 0);
+	VT_FAILS(px, kip_stat(px, "data/", &st), ENOENT); /* relative to the root */
+	VT_FAILS(px, kip_rmdir(px, "/keep"), ENOENT);
 	VT_CHECK(px, kip_sync(px) == 0);
 	vt.done = 2;
 	return vt.fail_line ? 2 : 0;
