@@ -26,7 +26,11 @@ CFLAGS  ?=
 ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS)
 # Code that stands in for user programs counts its basic blocks (ARCHITECTURE 3).
 INSTRUMENT := -fsanitize-coverage=trace-pc
-LDLIBS  := -lpthread -lrt
+# The FUSE edge (fuse-bridge/, cli/): flags read when used (= not :=), after
+# tools/install-deps has made sure libfuse3-dev is there.
+FUSE_CFLAGS = $(shell pkg-config --cflags fuse3 2>/dev/null)
+FUSE_LIBS = $(shell pkg-config --libs fuse3 2>/dev/null)
+LDLIBS  = -lpthread -lrt $(FUSE_LIBS)
 LD      ?= ld
 OBJCOPY ?= objcopy
 
@@ -36,7 +40,7 @@ KERNEL_SRC  := $(wildcard kernel/*.c)
 SERVERS_SRC := $(wildcard servers/*/*.c)
 LIBPOSIX_SRC:= $(wildcard libposix/*.c)
 PROGRAMS_SRC:= $(wildcard programs/*/*.c)
-CLI_SRC     := $(wildcard cli/*.c)
+CLI_SRC     := $(wildcard cli/*.c) $(wildcard fuse-bridge/*.c)
 USERLAND_SRC:= $(wildcard tests/userland/*.c)
 TEST_SRC    := $(filter-out $(USERLAND_SRC),$(wildcard tests/*/*.c))
 
@@ -73,7 +77,8 @@ $(DEPS_STAMP): tools/install-deps
 
 $(BUILD)/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(if $(filter programs/% tests/%,$<),$(INSTRUMENT)) -MMD -MP -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(if $(filter programs/% tests/%,$<),$(INSTRUMENT)) \
+		$(if $(filter fuse-bridge/% cli/%,$<),$(FUSE_CFLAGS)) -MMD -MP -c $< -o $@
 
 $(BUILD)/%.o: %.S | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)

@@ -22,12 +22,8 @@
 /* MFS_READ, WRITE or GETDENTS at *pos through the request's grant. */
 static int vfs_at_io(struct vfs *v, const message *in, int type, uint64_t *pos)
 {
-	message rq;
-	kip_msg_init(&rq, 0); /* vfs_mfs_io reads the grant where VFS_READ has it */
-	rq.m_source = in->m_source;
-	rq.m_vfs.grant = in->m_vfs_at.grant;
-	rq.m_vfs.len = in->m_vfs_at.len;
-	return vfs_mfs_io(v, &rq, type, in->m_vfs_at.ino, pos);
+	return vfs_mfs_io_grant(v, in->m_source, in->m_vfs_at.grant, in->m_vfs_at.len, type,
+				in->m_vfs_at.ino, pos);
 }
 
 int vfs_do_at_read(void *state, const message *in, message *out)
@@ -89,21 +85,7 @@ int vfs_do_at_readlink(void *state, const message *in, message *out)
 		r = vfs_at_held(v, in->m_vfs_at.ino);
 	if (r < 0)
 		return r;
-	uint32_t len = in->m_vfs_at.len;
-	if (len == 0)
+	if (in->m_vfs_at.len == 0)
 		return -EINVAL;
-	if (len > VFS_IO_MAX)
-		len = VFS_IO_MAX;
-	kip_grant_id g = kip_grant_indirect(v->grants, v->mfs, in->m_source, in->m_vfs_at.grant, 0,
-					    len, KIP_GRANT_WRITE);
-	if (g < 0)
-		return g;
-	message m;
-	kip_msg_init(&m, MFS_READLINK);
-	m.m_mfs.ino = in->m_vfs_at.ino;
-	m.m_mfs.grant = g;
-	m.m_mfs.len = len;
-	r = vfs_mfs_call(v, &m);
-	kip_grant_revoke(v->grants, g);
-	return r;
+	return vfs_at_io(v, in, MFS_READLINK, NULL);
 }

@@ -49,28 +49,9 @@ int vfs_do_at_mknod(void *state, const message *in, message *out)
 	int r = vfs_at_begin(v, in);
 	if (r < 0)
 		return r;
-	uint32_t type = in->m_vfs_at.mode & MINIXFS_S_IFMT;
-	uint32_t rdev = 0;
-	switch (type) {
-	case 0:
-		type = MINIXFS_S_IFREG; /* as Linux: no type is a regular file */
-		break;
-	case MINIXFS_S_IFREG:
-	case MINIXFS_S_IFIFO:
-	case MINIXFS_S_IFSOCK:
-		break;
-	case MINIXFS_S_IFCHR:
-	case MINIXFS_S_IFBLK:
-		if (!vfs_is_root(v))
-			return -EPERM;
-		if (in->m_vfs_at.offset > UINT32_MAX)
-			return -EINVAL;
-		rdev = (uint32_t)in->m_vfs_at.offset;
-		break;
-	default:
-		return -EINVAL; /* directories, symlinks, nonsense */
-	}
-	return vfs_at_make(v, in, out, MFS_CREATE, type | (in->m_vfs_at.mode & 07777), rdev);
+	uint32_t mode, rdev;
+	r = vfs_mknod_mode(v, in->m_vfs_at.mode, in->m_vfs_at.offset, &mode, &rdev);
+	return r < 0 ? r : vfs_at_make(v, in, out, MFS_CREATE, mode, rdev);
 }
 
 int vfs_do_at_mkdir(void *state, const message *in, message *out)

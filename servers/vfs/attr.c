@@ -214,13 +214,7 @@ int vfs_do_access(void *state, const message *in, message *out)
 	int mode = (int)in->m_vfs.mode;
 	if (mode & ~(KIP_R_OK | KIP_W_OK | KIP_X_OK))
 		return -EINVAL;
-	struct vfs_proc *p = vfs_caller(v, in, &r);
-	if (!p)
+	if (!vfs_caller_path(v, in, true, &a, &r))
 		return r;
-	r = vfs_path_fetch(v, in);
-	if (r == 0)
-		r = vfs_path_walk(v, p, &a);
-	if (r < 0 || mode == KIP_F_OK)
-		return r;
-	return vfs_may(v, &a, mode);
+	return mode == KIP_F_OK ? 0 : vfs_may(v, &a, mode);
 }

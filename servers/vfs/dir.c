@@ -27,13 +27,7 @@ static int vfs_make(struct vfs *v, const message *in, int type, uint32_t mode, u
 	const char *last;
 	uint32_t last_len;
 	int r;
-	struct vfs_proc *p = vfs_caller(v, in, &r);
-	if (!p)
-		return r;
-	r = vfs_path_fetch(v, in);
-	if (r == 0)
-		r = vfs_path_parent(v, p, &dir, &last, &last_len);
-	if (r < 0)
+	if (!vfs_caller_parent(v, in, &dir, &last, &last_len, &r))
 		return r;
 	if (last_len == 0)
 		return -EEXIST; /* "/" */
@@ -53,33 +47,44 @@ int vfs_do_mkdir(void *state, const message *in, message *out)
 	return vfs_make(state, in, MFS_MKDIR, MINIXFS_S_IFDIR | (in->m_vfs.mode & 07777), 0);
 }
 
-int vfs_do_mknod(void *state, const message *in, message *out)
+int vfs_mknod_mode(const struct vfs *v, uint32_t mode, uint64_t dev, uint32_t *out_mode,
+		   uint32_t *rdev)
 {
-	struct vfs *v = state;
-	int r;
-	(void)out;
-	uint32_t type = in->m_vfs.mode & MINIXFS_S_IFMT;
-	if (type == 0)
-		type = MINIXFS_S_IFREG; /* as Linux: no type is a regular file */
+	uint32_t type = mode & MINIXFS_S_IFMT;
+	*rdev = 0;
 	switch (type) {
+	case 0:
+		type = MINIXFS_S_IFREG; /* as Linux: no type is a regular file */
+		break;
 	case MINIXFS_S_IFREG:
 	case MINIXFS_S_IFIFO:
 	case MINIXFS_S_IFSOCK:
 		break;
 	case MINIXFS_S_IFCHR:
 	case MINIXFS_S_IFBLK:
-		if (!vfs_caller(v, in, &r))
-			return r;
 		if (!vfs_is_root(v))
 			return -EPERM;
+		if (dev > UINT32_MAX)
+			return -EINVAL;
+		*rdev = (uint32_t)dev;
 		break;
 	default:
 		return -EINVAL; /* directories, symlinks, nonsense */
 	}
-	uint32_t rdev = (type == MINIXFS_S_IFCHR || type == MINIXFS_S_IFBLK)
-				? (uint32_t)in->m_vfs.offset
-				: 0;
-	return vfs_make(v, in, MFS_CREATE, type | (in->m_vfs.mode & 07777), rdev);
+	*out_mode = type | (mode & 07777);
+	return 0;
+}
+
+int vfs_do_mknod(void *state, const message *in, message *out)
+{
+	struct vfs *v = state;
+	uint32_t mode, rdev;
+	int r;
+	(void)out;
+	if (!vfs_caller(v, in, &r))
+		return r;
+	r = vfs_mknod_mode(v, in->m_vfs.mode, (uint64_t)in->m_vfs.offset, &mode, &rdev);
+	return r < 0 ? r : vfs_make(v, in, MFS_CREATE, mode, rdev);
 }
 
 /* UNLINK or RMDIR of the request's path. */
@@ -89,13 +94,7 @@ static int vfs_remove(struct vfs *v, const message *in, int type)
 	const char *last;
 	uint32_t last_len;
 	int r;
-	struct vfs_proc *p = vfs_caller(v, in, &r);
-	if (!p)
-		return r;
-	r = vfs_path_fetch(v, in);
-	if (r == 0)
-		r = vfs_path_parent(v, p, &dir, &last, &last_len);
-	if (r < 0)
+	if (!vfs_caller_parent(v, in, &dir, &last, &last_len, &r))
 		return r;
 	if (last_len == 0)
 		return -EBUSY; /* "/" */
@@ -168,15 +167,8 @@ int vfs_do_chdir(void *state, const message *in, message *out)
 	struct mfs_attr a;
 	int r;
 	(void)out;
-	struct vfs_proc *p = vfs_caller(v, in, &r);
-	if (!p)
-		return r;
-	r = vfs_path_fetch(v, in);
-	if (r == 0)
-		r = vfs_path_walk(v, p, &a);
-	if (r < 0)
-		return r;
-	return vfs_set_cwd(v, p, &a);
+	struct vfs_proc *p = vfs_caller_path(v, in, true, &a, &r);
+	return p ? vfs_set_cwd(v, p, &a) : r;
 }
 
 int vfs_do_fchdir(void *state, const message *in, message *out)

@@ -228,31 +228,12 @@ int vfs_do_readlink(void *state, const message *in, message *out)
 	struct mfs_attr a;
 	int r;
 	(void)out;
-	struct vfs_proc *p = vfs_caller(v, in, &r);
-	if (!p)
-		return r;
-	r = vfs_path_fetch(v, in);
-	if (r == 0)
-		r = vfs_path_lwalk(v, p, &a);
-	if (r < 0)
+	if (!vfs_caller_path(v, in, false, &a, &r))
 		return r;
 	if (!vfs_is_lnk(a.mode))
 		return -EINVAL;
-	uint32_t len = in->m_vfs.len2;
-	if (len == 0)
+	if (in->m_vfs.len2 == 0)
 		return -EINVAL;
-	if (len > VFS_IO_MAX)
-		len = VFS_IO_MAX;
-	kip_grant_id g = kip_grant_indirect(v->grants, v->mfs, in->m_source, in->m_vfs.grant2, 0,
-					    len, KIP_GRANT_WRITE);
-	if (g < 0)
-		return g;
-	message m;
-	kip_msg_init(&m, MFS_READLINK);
-	m.m_mfs.ino = a.ino;
-	m.m_mfs.grant = g;
-	m.m_mfs.len = len;
-	r = vfs_mfs_call(v, &m);
-	kip_grant_revoke(v->grants, g);
-	return r;
+	return vfs_mfs_io_grant(v, in->m_source, in->m_vfs.grant2, in->m_vfs.len2, MFS_READLINK,
+				a.ino, NULL);
 }

@@ -4,7 +4,8 @@
  *
  * Entry points: vfs_path_fetch, vfs_path2_fetch, vfs_path_walk,
  * vfs_path_lwalk, vfs_path_parent, vfs_mfs_named, vfs_mfs_name_call, vfs_mfs_make,
- * vfs_mfs_call, vfs_mfs_stat, vfs_mfs_readlink.
+ * vfs_mfs_call, vfs_mfs_stat, vfs_mfs_readlink, vfs_caller_path,
+ * vfs_caller_parent.
  *
  * A path comes from the caller's grant into v->req->path (VFS_PATH_MAX bytes at
  * most, else ENAMETOOLONG; empty: ENOENT).  It is walked from the root if it
@@ -259,4 +260,28 @@ int vfs_path_parent(struct vfs *v, struct vfs_proc *p, struct mfs_attr *dir, con
 	}
 	*last = v->req->path + off;
 	return 0;
+}
+
+struct vfs_proc *vfs_caller_path(struct vfs *v, const message *in, bool follow, struct mfs_attr *a,
+				 int *err)
+{
+	struct vfs_proc *p = vfs_caller(v, in, err);
+	if (!p)
+		return NULL;
+	*err = vfs_path_fetch(v, in);
+	if (*err == 0)
+		*err = follow ? vfs_path_walk(v, p, a) : vfs_path_lwalk(v, p, a);
+	return *err < 0 ? NULL : p;
+}
+
+struct vfs_proc *vfs_caller_parent(struct vfs *v, const message *in, struct mfs_attr *dir,
+				   const char **last, uint32_t *last_len, int *err)
+{
+	struct vfs_proc *p = vfs_caller(v, in, err);
+	if (!p)
+		return NULL;
+	*err = vfs_path_fetch(v, in);
+	if (*err == 0)
+		*err = vfs_path_parent(v, p, dir, last, last_len);
+	return *err < 0 ? NULL : p;
 }

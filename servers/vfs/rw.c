@@ -15,30 +15,31 @@
  */
 #include "vfs.h"
 
-/* MFS_READ, MFS_WRITE or MFS_GETDENTS of len bytes at *pos of inode ino,
- * through the caller's grant passed on to MFS.  Bytes moved (and *pos
- * advanced), or an error. */
-int vfs_mfs_io(struct vfs *v, const message *in, int type, uint32_t ino, uint64_t *pos)
+int vfs_mfs_io_grant(struct vfs *v, endpoint_t owner, int32_t grant, uint32_t len, int type,
+		     uint32_t ino, uint64_t *pos)
 {
 	message m;
-	uint32_t len = in->m_vfs.len;
 	int access = type == MFS_WRITE ? KIP_GRANT_READ : KIP_GRANT_WRITE;
 	if (len > VFS_IO_MAX)
 		len = VFS_IO_MAX;
-	kip_grant_id g = kip_grant_indirect(v->grants, v->mfs, in->m_source, in->m_vfs.grant, 0,
-					    len, access);
+	kip_grant_id g = kip_grant_indirect(v->grants, v->mfs, owner, grant, 0, len, access);
 	if (g < 0)
 		return g;
 	kip_msg_init(&m, type);
 	m.m_mfs.ino = ino;
-	m.m_mfs.position = *pos;
+	m.m_mfs.position = pos ? *pos : 0;
 	m.m_mfs.len = len;
 	m.m_mfs.grant = g;
 	int r = vfs_mfs_call(v, &m);
 	kip_grant_revoke(v->grants, g);
-	if (r >= 0)
+	if (r >= 0 && pos)
 		*pos = m.m_mfs.position;
 	return r;
+}
+
+int vfs_mfs_io(struct vfs *v, const message *in, int type, uint32_t ino, uint64_t *pos)
+{
+	return vfs_mfs_io_grant(v, in->m_source, in->m_vfs.grant, in->m_vfs.len, type, ino, pos);
 }
 
 /* The open file behind the request's fd, open for `acc` (KIP_O_RDONLY:
@@ -158,15 +159,9 @@ int vfs_do_truncate(void *state, const message *in, message *out)
 	struct mfs_attr a;
 	int r;
 	(void)out;
-	struct vfs_proc *p = vfs_caller(v, in, &r);
-	if (!p)
-		return r;
 	if (in->m_vfs.offset < 0)
 		return -EINVAL;
-	r = vfs_path_fetch(v, in);
-	if (r == 0)
-		r = vfs_path_walk(v, p, &a);
-	if (r < 0)
+	if (!vfs_caller_path(v, in, true, &a, &r))
 		return r;
 	if (vfs_is_dir(a.mode))
 		return -EISDIR;

@@ -34,13 +34,7 @@ static int vfs_stat_path(struct vfs *v, const message *in, message *out, bool fo
 {
 	struct mfs_attr a;
 	int r;
-	struct vfs_proc *p = vfs_caller(v, in, &r);
-	if (!p)
-		return r;
-	r = vfs_path_fetch(v, in);
-	if (r == 0)
-		r = follow ? vfs_path_walk(v, p, &a) : vfs_path_lwalk(v, p, &a);
-	if (r < 0)
+	if (!vfs_caller_path(v, in, follow, &a, &r))
 		return r;
 	vfs_fill_stat(v, &out->m_vfs_stat, &a);
 	return 0;
@@ -95,13 +89,9 @@ int vfs_do_statfs(void *state, const message *in, message *out)
 	struct vfs *v = state;
 	struct mfs_attr a;
 	int r;
-	struct vfs_proc *p = vfs_caller(v, in, &r);
-	if (!p)
+	if (!vfs_caller_path(v, in, true, &a, &r))
 		return r;
-	r = vfs_path_fetch(v, in);
-	if (r == 0)
-		r = vfs_path_walk(v, p, &a);
-	return r < 0 ? r : vfs_statfs(v, &out->m_vfs_statfs);
+	return vfs_statfs(v, &out->m_vfs_statfs);
 }
 
 int vfs_do_fstatfs(void *state, const message *in, message *out)

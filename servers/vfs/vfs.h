@@ -161,6 +161,13 @@ int vfs_path_walk(struct vfs *v, struct vfs_proc *p, struct mfs_attr *out);
 int vfs_path_lwalk(struct vfs *v, struct vfs_proc *p, struct mfs_attr *out);
 int vfs_path_parent(struct vfs *v, struct vfs_proc *p, struct mfs_attr *dir, const char **last,
 		    uint32_t *last_len);
+/* The caller's table with the request's path fetched and resolved (a last
+ * symlink followed if `follow`) into *a; NULL with *err set. */
+struct vfs_proc *vfs_caller_path(struct vfs *v, const message *in, bool follow, struct mfs_attr *a,
+				 int *err);
+/* The same, resolved up to its last component (vfs_path_parent). */
+struct vfs_proc *vfs_caller_parent(struct vfs *v, const message *in, struct mfs_attr *dir,
+				   const char **last, uint32_t *last_len, int *err);
 /* LOOKUP, UNLINK, RMDIR (or CREATE, MKDIR with uid/gid of v->req->who's new
  * owner rules already applied by the caller) of a name in dir. */
 int vfs_mfs_named(struct vfs *v, int type, uint32_t dir, const char *name, uint32_t len,
@@ -182,6 +189,13 @@ int vfs_do_open(void *state, const message *in, message *out);
 int vfs_may_open(const struct vfs *v, const struct mfs_attr *a, int flags);
 
 /* rw.c */
+/* MFS_READ, WRITE, GETDENTS or READLINK of len bytes at *pos (NULL: 0) of
+ * inode ino, through grant `grant` of `owner` passed on to MFS as an
+ * indirect grant: MFS copies, VFS never touches the bytes.  Bytes moved
+ * (*pos advanced), or an error. */
+int vfs_mfs_io_grant(struct vfs *v, endpoint_t owner, int32_t grant, uint32_t len, int type,
+		     uint32_t ino, uint64_t *pos);
+/* The same through the request's own grant and len (m_vfs). */
 int vfs_mfs_io(struct vfs *v, const message *in, int type, uint32_t ino, uint64_t *pos);
 int vfs_truncate_ino(struct vfs *v, uint32_t ino, int64_t size);
 int vfs_sync_all(struct vfs *v);
@@ -197,6 +211,11 @@ int vfs_do_fsync(void *state, const message *in, message *out);
 /* dir.c */
 int vfs_do_mkdir(void *state, const message *in, message *out);
 int vfs_do_mknod(void *state, const message *in, message *out);
+/* mknod's mode and dev checked for v->who: the mode to create (no type is
+ * a regular file) and the device number; -EPERM (a device node, not root)
+ * or -EINVAL (a directory, a symlink, nonsense). */
+int vfs_mknod_mode(const struct vfs *v, uint32_t mode, uint64_t dev, uint32_t *out_mode,
+		   uint32_t *rdev);
 int vfs_do_unlink(void *state, const message *in, message *out);
 int vfs_do_rmdir(void *state, const message *in, message *out);
 int vfs_do_getdents(void *state, const message *in, message *out);

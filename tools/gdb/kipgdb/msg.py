@@ -55,6 +55,7 @@ def kcall_payloads():
         "m_getinfo": ("SYS_GETINFO",),
         "m_event": ("SYS_GETEVENT",),
         "m_print": ("SYS_PRINT",),
+        "m_tls": ("SYS_SETTLS",),
     }
     return {call: member for member, calls in table.items() for call in calls}
 
@@ -67,6 +68,17 @@ def payload_member(type_name):
         return "m_demo"
     if type_name.startswith("BDEV_"):
         return "m_bdev"
+    by_name = {"MFS_SETATTR": "m_mfs_setattr", "VFS_PM_SETCRED": "m_vfs_cred"}
+    if type_name in by_name:
+        return by_name[type_name]
+    if type_name in ("VFS_CHMOD", "VFS_FCHMOD", "VFS_CHOWN", "VFS_FCHOWN", "VFS_UTIME"):
+        return "m_vfs_attr"
+    if type_name.startswith("VFS_AT_"):
+        return "m_vfs_at"
+    if type_name.startswith("VFS_"):
+        return "m_vfs"
+    if type_name.startswith("MFS_"):
+        return "m_mfs"
     return kcall_payloads().get(type_name)
 
 
