@@ -9,7 +9,11 @@
  * Data moves through a grant of the caller's buffer, which VFS passes on
  * to MFS: MFS copies straight to or from it (libposix/px.c).
  */
+#include <stdbool.h>
+#include <string.h>
+
 #include "kip/error.h"
+#include "kip/syslib.h"
 #include "px.h"
 
 int kip_open(struct kip_posix *px, const char *path, int flags, unsigned mode)
@@ -31,16 +35,56 @@ int kip_close(struct kip_posix *px, int fd)
 	return px_fd_call(px, VFS_CLOSE, fd);
 }
 
-/* A transfer of buf[0..n) at fd: READ, WRITE, GETDENTS at the file offset,
- * PREAD, PWRITE at `offset`. */
-static ssize_t px_io(struct kip_posix *px, int type, int fd, const void *buf, size_t n,
-		     int64_t offset, int access)
+/* One transfer of buf[0..n) at fd; the status. */
+static long px_io_once(struct kip_posix *px, int type, int fd, const void *buf, size_t n,
+		       int64_t offset, int access)
 {
 	message m;
 	kip_msg_init(&m, type);
 	m.m_vfs.fd = fd;
 	m.m_vfs.offset = offset;
-	return kip_posix_result(px, px_buf_call(px, &m, buf, n, access));
+	return px_buf_call(px, &m, buf, n, access);
+}
+
+/* buf is not kip memory (a global or a literal of the binary: grants
+ * cannot reach it): move the bytes through px->bounce, a chunk at a time,
+ * copying them in or out here.  Bytes moved, or the first chunk's error. */
+static long px_io_bounced(struct kip_posix *px, int type, int fd, const void *buf, size_t n,
+			  int64_t offset, int access)
+{
+	if (!px->bounce)
+		px->bounce = kip_page_alloc(KIP_BOUNCE_SIZE / 4096);
+	if (!px->bounce)
+		return -ENOMEM;
+	bool to_file = access == KIP_GRANT_READ;
+	bool positioned = type == VFS_PREAD || type == VFS_PWRITE;
+	size_t done = 0;
+	while (done < n) {
+		size_t chunk = n - done < KIP_BOUNCE_SIZE ? n - done : KIP_BOUNCE_SIZE;
+		if (to_file)
+			memcpy(px->bounce, (const char *)buf + done, chunk);
+		long r = px_io_once(px, type, fd, px->bounce, chunk,
+				    positioned ? offset + (int64_t)done : 0, access);
+		if (r < 0)
+			return done ? (long)done : r;
+		if (!to_file)
+			memcpy((char *)buf + done, px->bounce, (size_t)r);
+		done += (size_t)r;
+		if ((size_t)r < chunk)
+			break;
+	}
+	return (long)done;
+}
+
+/* A transfer of buf[0..n) at fd: READ, WRITE at the file offset, PREAD,
+ * PWRITE at `offset`. */
+static ssize_t px_io(struct kip_posix *px, int type, int fd, const void *buf, size_t n,
+		     int64_t offset, int access)
+{
+	long r = px_io_once(px, type, fd, buf, n, offset, access);
+	if (r == -EFAULT && n > 0)
+		r = px_io_bounced(px, type, fd, buf, n, offset, access);
+	return kip_posix_result(px, r);
 }
 
 ssize_t kip_read(struct kip_posix *px, int fd, void *buf, size_t n)

@@ -23,9 +23,11 @@
  * names find the process's context through its TLS word (kip/tls.h): a
  * program calls kip_posix_start(vfs) once before using them.
  *
- * Buffers given to the calls must lie in memory the process owns - its
- * stack or its pages (kip_page_alloc), not the host's globals: grants
- * cover kip memory only.
+ * Buffers are granted as they are when they lie in memory the process
+ * owns - its stack or its pages (kip_page_alloc).  Grants cannot reach the
+ * host's globals or literals: read, write, pread and pwrite then move the
+ * bytes through a bounce buffer (px->bounce); readlink, getcwd and
+ * getdents buffers must be kip memory.
  *
  * Entry points: kip_posix_init, kip_posix_result (libposix/px.c);
  * kip_posix_attach, kip_posix_start, kip_posix_self (libposix/self.c);
@@ -49,7 +51,9 @@ struct kip_posix {
 	struct kip_grants *grants;
 	char path[KIP_PATH_MAX + 1];  /* paths are copied here, then granted */
 	char path2[KIP_PATH_MAX + 1]; /* the second path of link, rename, symlink */
+	void *bounce; /* KIP_BOUNCE_SIZE bytes of kip memory for buffers outside it, or NULL */
 };
+#define KIP_BOUNCE_SIZE (64u * 1024)
 
 /* A context for VFS at `vfs`, in pages the caller owns; NULL if out of
  * memory. */

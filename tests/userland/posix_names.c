@@ -55,6 +55,11 @@ __attribute__((noipa)) static int *pn_errno_addr(void)
 	return &errno;
 }
 
+/* A global of the binary: host memory, more than one bounce chunk. */
+#define PN_GLOBAL_SIZE 70000
+static volatile char pn_global_store[PN_GLOBAL_SIZE];
+#define pn_global ((char *)pn_global_store)
+
 static unsigned char pn_pat(unsigned i)
 {
 	return (unsigned char)(i * 7 + i / 251);
@@ -99,9 +104,25 @@ static void pn_file_io(void)
 	fd = creat("/f", 0600); /* O_CREAT | O_WRONLY | O_TRUNC */
 	PN_CHECK(fd >= 0 && fstat(fd, &st) == 0 && st.st_size == 0);
 	PN_FAILS(read(fd, back, 1), EBADF); /* write-only */
-	char text[] = "plain";		    /* a literal is host memory: grants cannot cover it */
-	PN_CHECK(write(fd, text, 5) == 5 && close(fd) == 0);
-	PN_CHECK(stat("/f", &st) == 0 && st.st_size == 5);
+	char text[] = "plain";		    /* on the stack: kip memory, granted as it is */
+	PN_CHECK(write(fd, text, 5) == 5);
+	/* A literal and a global are host memory that grants cannot reach:
+	 * libposix moves them through its bounce buffer. */
+	PN_CHECK(write(fd, "-literal", 8) == 8);
+	PN_CHECK(pwrite(fd, "P", 1, 0) == 1);
+	for (size_t i = 0; i < PN_GLOBAL_SIZE; i++)
+		pn_global[i] = (char)('a' + i % 26);
+	PN_CHECK(write(fd, pn_global, PN_GLOBAL_SIZE) == (ssize_t)PN_GLOBAL_SIZE);
+	PN_CHECK(close(fd) == 0);
+	PN_CHECK(stat("/f", &st) == 0 && st.st_size == 13 + (off_t)PN_GLOBAL_SIZE);
+	fd = open("/f", O_RDONLY);
+	memset(pn_global, 0, PN_GLOBAL_SIZE);
+	PN_CHECK(fd >= 0 && read(fd, pn_global, 13) == 13);
+	PN_CHECK(memcmp(pn_global, "Plain-literal", 13) == 0);
+	PN_CHECK(read(fd, pn_global, PN_GLOBAL_SIZE) == (ssize_t)PN_GLOBAL_SIZE);
+	PN_CHECK(pn_global[0] == 'a' &&
+		 pn_global[PN_GLOBAL_SIZE - 1] == (char)('a' + (PN_GLOBAL_SIZE - 1) % 26));
+	PN_CHECK(close(fd) == 0);
 	sync();
 }
 
