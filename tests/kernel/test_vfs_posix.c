@@ -9,47 +9,27 @@
  * and it sends VFS_PM_SETCRED for each user program before the program
  * runs.  The programs run one after another: root sets the scene and checks
  * everything root may do, then uid 1000 (gid 100, groups 100 and 200), then
- * uid 1001 (gid 101).  Every check inside kip records the first failing line
- * (PX_CHECK); CUnit asserts none failed.  After the run the image passes
+ * uid 1001 (gid 101).  Every check inside kip is recorded (FT_CHECK,
+ * tests/kernel/fs_harness.h); CUnit asserts none failed.  After the run the image passes
  * `fsck.minix -f` and `kip fsck`.
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "cli/cli.h"
 #include "kip/minixfs.h"
 #include "kip/posix.h"
 #include "kip/program.h"
 #include "kip/syslib.h"
+#include "tests/kernel/fs_harness.h"
 #include "tests/kernel/harness.h"
 #include "tests/kip_test.h"
 
 #define PX_NUSERS 3
 
 static struct {
-	char image[64];
 	endpoint_t vfs;
 	int status[PX_NUSERS];
-	int fail_line, fail_err, checks, done;
+	int done;
 } pt;
-
-/* In a kip process: record the first failed check. */
-#define PX_CHECK(px, cond)                                                                         \
-	do {                                                                                       \
-		pt.checks++;                                                                       \
-		if (!(cond) && !pt.fail_line) {                                                    \
-			pt.fail_line = __LINE__;                                                   \
-			pt.fail_err = (px)->err;                                                   \
-		}                                                                                  \
-	} while (0)
-
-#define PX_FAILS(px, call, e)                                                                      \
-	do {                                                                                       \
-		(px)->err = 0;                                                                     \
-		PX_CHECK(px, (call) == -1 && (px)->err == (e));                                    \
-	} while (0)
 
 static bool px_type(const struct kip_stat *st, uint32_t type)
 {
@@ -74,101 +54,101 @@ static int px_put(struct kip_posix *px, char *page, const char *path, const char
 static void px_symlinks(struct kip_posix *px, char *page)
 {
 	struct kip_stat st, st2;
-	PX_CHECK(px, px_put(px, page, "f", "hello", 0644) == 0);
-	PX_CHECK(px, kip_symlink(px, "f", "l") == 0);
-	PX_FAILS(px, kip_symlink(px, "f", "l"), EEXIST);
-	PX_CHECK(px, kip_lstat(px, "l", &st) == 0 && px_type(&st, MINIXFS_S_IFLNK));
-	PX_CHECK(px, st.st_size == 1);
-	PX_CHECK(px, kip_stat(px, "l", &st2) == 0 && px_type(&st2, MINIXFS_S_IFREG));
-	PX_CHECK(px, st2.st_size == 5 && st2.st_ino != st.st_ino);
-	PX_CHECK(px, kip_readlink(px, "l", page, 100) == 1 && page[0] == 'f');
-	PX_FAILS(px, kip_readlink(px, "f", page, 100), EINVAL);
+	FT_CHECK(px, px_put(px, page, "f", "hello", 0644) == 0);
+	FT_CHECK(px, kip_symlink(px, "f", "l") == 0);
+	FT_FAILS(px, kip_symlink(px, "f", "l"), EEXIST);
+	FT_CHECK(px, kip_lstat(px, "l", &st) == 0 && px_type(&st, MINIXFS_S_IFLNK));
+	FT_CHECK(px, st.st_size == 1);
+	FT_CHECK(px, kip_stat(px, "l", &st2) == 0 && px_type(&st2, MINIXFS_S_IFREG));
+	FT_CHECK(px, st2.st_size == 5 && st2.st_ino != st.st_ino);
+	FT_CHECK(px, kip_readlink(px, "l", page, 100) == 1 && page[0] == 'f');
+	FT_FAILS(px, kip_readlink(px, "f", page, 100), EINVAL);
 	int fd = kip_open(px, "l", KIP_O_RDONLY, 0);
-	PX_CHECK(px, fd >= 0 && kip_read(px, fd, page, 100) == 5 && !memcmp(page, "hello", 5));
-	PX_CHECK(px, kip_close(px, fd) == 0);
-	PX_FAILS(px, kip_open(px, "l", KIP_O_RDONLY | KIP_O_NOFOLLOW, 0), ELOOP);
+	FT_CHECK(px, fd >= 0 && kip_read(px, fd, page, 100) == 5 && !memcmp(page, "hello", 5));
+	FT_CHECK(px, kip_close(px, fd) == 0);
+	FT_FAILS(px, kip_open(px, "l", KIP_O_RDONLY | KIP_O_NOFOLLOW, 0), ELOOP);
 	/* An absolute link to a directory, used in the middle of a path. */
-	PX_CHECK(px, kip_mkdir(px, "d2", 0755) == 0);
-	PX_CHECK(px, px_put(px, page, "d2/x", "xx", 0644) == 0);
-	PX_CHECK(px, kip_symlink(px, "/t/d2", "abs") == 0);
-	PX_CHECK(px, kip_stat(px, "abs/x", &st) == 0 && st.st_size == 2);
-	PX_CHECK(px, kip_stat(px, "abs/", &st) == 0 && px_type(&st, MINIXFS_S_IFDIR));
-	PX_CHECK(px, kip_symlink(px, "../../t/./d2/x", "d2/up") == 0); /* relative to d2 */
-	PX_CHECK(px, kip_stat(px, "abs/up", &st) == 0 && st.st_size == 2);
+	FT_CHECK(px, kip_mkdir(px, "d2", 0755) == 0);
+	FT_CHECK(px, px_put(px, page, "d2/x", "xx", 0644) == 0);
+	FT_CHECK(px, kip_symlink(px, "/t/d2", "abs") == 0);
+	FT_CHECK(px, kip_stat(px, "abs/x", &st) == 0 && st.st_size == 2);
+	FT_CHECK(px, kip_stat(px, "abs/", &st) == 0 && px_type(&st, MINIXFS_S_IFDIR));
+	FT_CHECK(px, kip_symlink(px, "../../t/./d2/x", "d2/up") == 0); /* relative to d2 */
+	FT_CHECK(px, kip_stat(px, "abs/up", &st) == 0 && st.st_size == 2);
 	/* Loops and dangling links. */
-	PX_CHECK(px, kip_symlink(px, "loop2", "loop1") == 0);
-	PX_CHECK(px, kip_symlink(px, "loop1", "loop2") == 0);
-	PX_FAILS(px, kip_stat(px, "loop1", &st), ELOOP);
-	PX_FAILS(px, kip_open(px, "loop1/x", KIP_O_RDONLY, 0), ELOOP);
-	PX_CHECK(px, kip_symlink(px, "nowhere", "dangling") == 0);
-	PX_FAILS(px, kip_stat(px, "dangling", &st), ENOENT);
-	PX_CHECK(px, kip_lstat(px, "dangling", &st) == 0);
-	PX_FAILS(px, kip_open(px, "dangling", KIP_O_RDONLY, 0), ENOENT);
-	PX_FAILS(px, kip_stat(px, "f/", &st), ENOTDIR);
+	FT_CHECK(px, kip_symlink(px, "loop2", "loop1") == 0);
+	FT_CHECK(px, kip_symlink(px, "loop1", "loop2") == 0);
+	FT_FAILS(px, kip_stat(px, "loop1", &st), ELOOP);
+	FT_FAILS(px, kip_open(px, "loop1/x", KIP_O_RDONLY, 0), ELOOP);
+	FT_CHECK(px, kip_symlink(px, "nowhere", "dangling") == 0);
+	FT_FAILS(px, kip_stat(px, "dangling", &st), ENOENT);
+	FT_CHECK(px, kip_lstat(px, "dangling", &st) == 0);
+	FT_FAILS(px, kip_open(px, "dangling", KIP_O_RDONLY, 0), ENOENT);
+	FT_FAILS(px, kip_stat(px, "f/", &st), ENOTDIR);
 	/* unlink removes the link, not its target. */
-	PX_CHECK(px, kip_unlink(px, "l") == 0);
-	PX_CHECK(px, kip_stat(px, "f", &st) == 0 && st.st_size == 5);
+	FT_CHECK(px, kip_unlink(px, "l") == 0);
+	FT_CHECK(px, kip_stat(px, "f", &st) == 0 && st.st_size == 5);
 	/* getcwd gives the path without links. */
-	PX_CHECK(px, kip_chdir(px, "abs") == 0);
-	PX_CHECK(px, kip_getcwd(px, page, 100) == page && !strcmp(page, "/t/d2"));
-	PX_CHECK(px, kip_getcwd(px, page, 5) == NULL && px->err == ERANGE);
-	PX_CHECK(px, kip_chdir(px, "/t") == 0);
-	PX_CHECK(px, kip_getcwd(px, page, 100) == page && !strcmp(page, "/t"));
+	FT_CHECK(px, kip_chdir(px, "abs") == 0);
+	FT_CHECK(px, kip_getcwd(px, page, 100) == page && !strcmp(page, "/t/d2"));
+	FT_CHECK(px, kip_getcwd(px, page, 5) == NULL && px->err == ERANGE);
+	FT_CHECK(px, kip_chdir(px, "/t") == 0);
+	FT_CHECK(px, kip_getcwd(px, page, 100) == page && !strcmp(page, "/t"));
 	fd = kip_open(px, "d2", KIP_O_RDONLY | KIP_O_DIRECTORY, 0);
-	PX_CHECK(px, fd >= 0 && kip_fchdir(px, fd) == 0 && kip_close(px, fd) == 0);
-	PX_CHECK(px, kip_getcwd(px, page, 100) == page && !strcmp(page, "/t/d2"));
-	PX_CHECK(px, kip_chdir(px, "..") == 0);
+	FT_CHECK(px, fd >= 0 && kip_fchdir(px, fd) == 0 && kip_close(px, fd) == 0);
+	FT_CHECK(px, kip_getcwd(px, page, 100) == page && !strcmp(page, "/t/d2"));
+	FT_CHECK(px, kip_chdir(px, "..") == 0);
 }
 
 static void px_links_and_renames(struct kip_posix *px, char *page)
 {
 	struct kip_stat st, st2;
-	PX_CHECK(px, kip_link(px, "f", "f2") == 0);
-	PX_CHECK(px, kip_stat(px, "f", &st) == 0 && st.st_nlink == 2);
-	PX_FAILS(px, kip_link(px, "f", "f2"), EEXIST);
-	PX_FAILS(px, kip_link(px, "d2", "d3"), EPERM);
-	PX_FAILS(px, kip_link(px, "nope", "x"), ENOENT);
-	PX_CHECK(px, kip_rename(px, "f2", "g") == 0);
-	PX_CHECK(px, kip_stat(px, "g", &st2) == 0 && st2.st_ino == st.st_ino);
-	PX_FAILS(px, kip_stat(px, "f2", &st2), ENOENT);
+	FT_CHECK(px, kip_link(px, "f", "f2") == 0);
+	FT_CHECK(px, kip_stat(px, "f", &st) == 0 && st.st_nlink == 2);
+	FT_FAILS(px, kip_link(px, "f", "f2"), EEXIST);
+	FT_FAILS(px, kip_link(px, "d2", "d3"), EPERM);
+	FT_FAILS(px, kip_link(px, "nope", "x"), ENOENT);
+	FT_CHECK(px, kip_rename(px, "f2", "g") == 0);
+	FT_CHECK(px, kip_stat(px, "g", &st2) == 0 && st2.st_ino == st.st_ino);
+	FT_FAILS(px, kip_stat(px, "f2", &st2), ENOENT);
 	/* Two names of one inode: rename does nothing, both stay. */
-	PX_CHECK(px, kip_rename(px, "g", "f") == 0);
-	PX_CHECK(px, kip_stat(px, "g", &st2) == 0 && kip_stat(px, "f", &st2) == 0);
-	PX_CHECK(px, st2.st_nlink == 2);
+	FT_CHECK(px, kip_rename(px, "g", "f") == 0);
+	FT_CHECK(px, kip_stat(px, "g", &st2) == 0 && kip_stat(px, "f", &st2) == 0);
+	FT_CHECK(px, st2.st_nlink == 2);
 	/* Over an existing file: g now names h's inode, f's count drops. */
-	PX_CHECK(px, px_put(px, page, "h", "HH", 0644) == 0);
-	PX_CHECK(px, kip_rename(px, "h", "g") == 0);
-	PX_CHECK(px, kip_stat(px, "g", &st2) == 0 && st2.st_size == 2);
-	PX_CHECK(px, kip_stat(px, "f", &st2) == 0 && st2.st_nlink == 1);
+	FT_CHECK(px, px_put(px, page, "h", "HH", 0644) == 0);
+	FT_CHECK(px, kip_rename(px, "h", "g") == 0);
+	FT_CHECK(px, kip_stat(px, "g", &st2) == 0 && st2.st_size == 2);
+	FT_CHECK(px, kip_stat(px, "f", &st2) == 0 && st2.st_nlink == 1);
 	/* Directories. */
-	PX_CHECK(px, kip_mkdir(px, "e1", 0755) == 0 && kip_mkdir(px, "e2", 0755) == 0);
-	PX_CHECK(px, px_put(px, page, "e2/z", "z", 0644) == 0);
+	FT_CHECK(px, kip_mkdir(px, "e1", 0755) == 0 && kip_mkdir(px, "e2", 0755) == 0);
+	FT_CHECK(px, px_put(px, page, "e2/z", "z", 0644) == 0);
 	px->err = 0;
-	PX_CHECK(px,
+	FT_CHECK(px,
 		 kip_rename(px, "e1", "e2") == -1 && (px->err == ENOTEMPTY || px->err == EEXIST));
-	PX_FAILS(px, kip_rename(px, "e1", "g"), ENOTDIR);
-	PX_FAILS(px, kip_rename(px, "g", "e1"), EISDIR);
-	PX_FAILS(px, kip_rename(px, "e1", "e1/sub"), EINVAL);
-	PX_FAILS(px, kip_rename(px, ".", "x"), EBUSY);
-	PX_FAILS(px, kip_rename(px, "nope", "x"), ENOENT);
-	PX_FAILS(px, kip_rename(px, "g/", "x"), ENOTDIR);
-	PX_CHECK(px, kip_stat(px, "/t", &st) == 0);
-	PX_CHECK(px, kip_rename(px, "e1", "d2/e1") == 0); /* to another parent */
-	PX_CHECK(px, kip_stat(px, "d2", &st2) == 0 && st2.st_nlink == 3);
-	PX_CHECK(px, kip_stat(px, "/t", &st2) == 0 && st2.st_nlink == st.st_nlink - 1);
-	PX_CHECK(px, kip_stat(px, "d2/e1/..", &st2) == 0);
-	PX_CHECK(px, kip_stat(px, "d2", &st) == 0 && st.st_ino == st2.st_ino);
-	PX_CHECK(px, kip_mkdir(px, "e3", 0755) == 0);
-	PX_CHECK(px, kip_rename(px, "d2/e1", "e3") == 0); /* over an empty directory */
-	PX_FAILS(px, kip_stat(px, "d2/e1", &st), ENOENT);
-	PX_CHECK(px, kip_stat(px, "d2", &st) == 0 && st.st_nlink == 2);
+	FT_FAILS(px, kip_rename(px, "e1", "g"), ENOTDIR);
+	FT_FAILS(px, kip_rename(px, "g", "e1"), EISDIR);
+	FT_FAILS(px, kip_rename(px, "e1", "e1/sub"), EINVAL);
+	FT_FAILS(px, kip_rename(px, ".", "x"), EBUSY);
+	FT_FAILS(px, kip_rename(px, "nope", "x"), ENOENT);
+	FT_FAILS(px, kip_rename(px, "g/", "x"), ENOTDIR);
+	FT_CHECK(px, kip_stat(px, "/t", &st) == 0);
+	FT_CHECK(px, kip_rename(px, "e1", "d2/e1") == 0); /* to another parent */
+	FT_CHECK(px, kip_stat(px, "d2", &st2) == 0 && st2.st_nlink == 3);
+	FT_CHECK(px, kip_stat(px, "/t", &st2) == 0 && st2.st_nlink == st.st_nlink - 1);
+	FT_CHECK(px, kip_stat(px, "d2/e1/..", &st2) == 0);
+	FT_CHECK(px, kip_stat(px, "d2", &st) == 0 && st.st_ino == st2.st_ino);
+	FT_CHECK(px, kip_mkdir(px, "e3", 0755) == 0);
+	FT_CHECK(px, kip_rename(px, "d2/e1", "e3") == 0); /* over an empty directory */
+	FT_FAILS(px, kip_stat(px, "d2/e1", &st), ENOENT);
+	FT_CHECK(px, kip_stat(px, "d2", &st) == 0 && st.st_nlink == 2);
 	/* An open file replaced by rename stays readable. */
 	int fd = kip_open(px, "g", KIP_O_RDONLY, 0);
-	PX_CHECK(px, fd >= 0 && kip_rename(px, "f", "g") == 0);
-	PX_CHECK(px, kip_read(px, fd, page, 10) == 2 && !memcmp(page, "HH", 2));
-	PX_CHECK(px, kip_fstat(px, fd, &st) == 0 && st.st_nlink == 0);
-	PX_CHECK(px, kip_close(px, fd) == 0);
-	PX_CHECK(px, kip_stat(px, "g", &st) == 0 && st.st_size == 5);
+	FT_CHECK(px, fd >= 0 && kip_rename(px, "f", "g") == 0);
+	FT_CHECK(px, kip_read(px, fd, page, 10) == 2 && !memcmp(page, "HH", 2));
+	FT_CHECK(px, kip_fstat(px, fd, &st) == 0 && st.st_nlink == 0);
+	FT_CHECK(px, kip_close(px, fd) == 0);
+	FT_CHECK(px, kip_stat(px, "g", &st) == 0 && st.st_size == 5);
 }
 
 static void px_data_and_nodes(struct kip_posix *px, char *page)
@@ -177,92 +157,92 @@ static void px_data_and_nodes(struct kip_posix *px, char *page)
 	struct kip_statfs sf, sf2;
 	int fd = kip_open(px, "p", KIP_O_CREAT | KIP_O_RDWR, 0644);
 	memcpy(page, "abcdef", 6);
-	PX_CHECK(px, fd >= 0 && kip_pwrite(px, fd, page, 6, 10) == 6);
-	PX_CHECK(px, kip_lseek(px, fd, 0, KIP_SEEK_CUR) == 0);
-	PX_CHECK(px, kip_pread(px, fd, page, 3, 12) == 3 && !memcmp(page, "cde", 3));
-	PX_CHECK(px, kip_fstat(px, fd, &st) == 0 && st.st_size == 16);
-	PX_CHECK(px, kip_pread(px, fd, page, 10, 100) == 0);
-	PX_FAILS(px, kip_pread(px, fd, page, 1, -1), EINVAL);
-	PX_CHECK(px, kip_read(px, fd, page, 4) == 4 && !memcmp(page, "\0\0\0\0", 4));
-	PX_CHECK(px, kip_close(px, fd) == 0);
+	FT_CHECK(px, fd >= 0 && kip_pwrite(px, fd, page, 6, 10) == 6);
+	FT_CHECK(px, kip_lseek(px, fd, 0, KIP_SEEK_CUR) == 0);
+	FT_CHECK(px, kip_pread(px, fd, page, 3, 12) == 3 && !memcmp(page, "cde", 3));
+	FT_CHECK(px, kip_fstat(px, fd, &st) == 0 && st.st_size == 16);
+	FT_CHECK(px, kip_pread(px, fd, page, 10, 100) == 0);
+	FT_FAILS(px, kip_pread(px, fd, page, 1, -1), EINVAL);
+	FT_CHECK(px, kip_read(px, fd, page, 4) == 4 && !memcmp(page, "\0\0\0\0", 4));
+	FT_CHECK(px, kip_close(px, fd) == 0);
 
-	PX_CHECK(px, kip_mknod(px, "fifo", MINIXFS_S_IFIFO | 0644, 0) == 0);
-	PX_CHECK(px, kip_stat(px, "fifo", &st) == 0 && px_type(&st, MINIXFS_S_IFIFO));
-	PX_FAILS(px, kip_open(px, "fifo", KIP_O_RDONLY, 0), ENXIO);
-	PX_CHECK(px, kip_mknod(px, "cdev", MINIXFS_S_IFCHR | 0600, 0x0401) == 0);
-	PX_CHECK(px, kip_stat(px, "cdev", &st) == 0 && px_type(&st, MINIXFS_S_IFCHR));
-	PX_CHECK(px, st.st_rdev == 0x0401);
-	PX_FAILS(px, kip_mknod(px, "fifo", MINIXFS_S_IFIFO | 0644, 0), EEXIST);
+	FT_CHECK(px, kip_mknod(px, "fifo", MINIXFS_S_IFIFO | 0644, 0) == 0);
+	FT_CHECK(px, kip_stat(px, "fifo", &st) == 0 && px_type(&st, MINIXFS_S_IFIFO));
+	FT_FAILS(px, kip_open(px, "fifo", KIP_O_RDONLY, 0), ENXIO);
+	FT_CHECK(px, kip_mknod(px, "cdev", MINIXFS_S_IFCHR | 0600, 0x0401) == 0);
+	FT_CHECK(px, kip_stat(px, "cdev", &st) == 0 && px_type(&st, MINIXFS_S_IFCHR));
+	FT_CHECK(px, st.st_rdev == 0x0401);
+	FT_FAILS(px, kip_mknod(px, "fifo", MINIXFS_S_IFIFO | 0644, 0), EEXIST);
 
-	PX_CHECK(px, kip_statfs(px, "/", &sf) == 0 && sf.f_namemax == 60);
-	PX_CHECK(px, sf.f_bsize == 1024 && sf.f_ffree > 0 && sf.f_ffree < sf.f_files);
-	PX_CHECK(px, px_put(px, page, "one-more", "1", 0644) == 0);
-	PX_CHECK(px, kip_statfs(px, "/t", &sf2) == 0 && sf2.f_ffree == sf.f_ffree - 1);
+	FT_CHECK(px, kip_statfs(px, "/", &sf) == 0 && sf.f_namemax == 60);
+	FT_CHECK(px, sf.f_bsize == 1024 && sf.f_ffree > 0 && sf.f_ffree < sf.f_files);
+	FT_CHECK(px, px_put(px, page, "one-more", "1", 0644) == 0);
+	FT_CHECK(px, kip_statfs(px, "/t", &sf2) == 0 && sf2.f_ffree == sf.f_ffree - 1);
 	fd = kip_open(px, "one-more", KIP_O_RDONLY, 0);
-	PX_CHECK(px, kip_fstatfs(px, fd, &sf2) == 0 && sf2.f_namemax == 60);
-	PX_CHECK(px, kip_close(px, fd) == 0);
+	FT_CHECK(px, kip_fstatfs(px, fd, &sf2) == 0 && sf2.f_namemax == 60);
+	FT_CHECK(px, kip_close(px, fd) == 0);
 
 	struct kip_utimbuf ut = {1000, 2000};
-	PX_CHECK(px, kip_utime(px, "p", &ut) == 0);
-	PX_CHECK(px, kip_stat(px, "p", &st) == 0 && st.st_atime_sec == 1000);
-	PX_CHECK(px, st.st_mtime_sec == 2000);
-	PX_CHECK(px, kip_utime(px, "p", NULL) == 0);
+	FT_CHECK(px, kip_utime(px, "p", &ut) == 0);
+	FT_CHECK(px, kip_stat(px, "p", &st) == 0 && st.st_atime_sec == 1000);
+	FT_CHECK(px, st.st_mtime_sec == 2000);
+	FT_CHECK(px, kip_utime(px, "p", NULL) == 0);
 	/* "now": the machine's clock (epoch 0 here), both times alike */
-	PX_CHECK(px, kip_stat(px, "p", &st) == 0 && st.st_mtime_sec != 2000);
-	PX_CHECK(px, st.st_atime_sec == st.st_mtime_sec);
-	PX_CHECK(px, kip_chmod(px, "p", 04751) == 0);
-	PX_CHECK(px, kip_stat(px, "p", &st) == 0 && (st.st_mode & 07777) == 04751);
-	PX_CHECK(px, kip_access(px, "p", KIP_R_OK | KIP_W_OK | KIP_X_OK) == 0);
-	PX_FAILS(px, kip_access(px, "nope", KIP_F_OK), ENOENT);
-	PX_FAILS(px, kip_access(px, "p", 0x10), EINVAL);
-	PX_CHECK(px, kip_chmod(px, "p", 0644) == 0);
-	PX_FAILS(px, kip_access(px, "p", KIP_X_OK), EACCES); /* root needs an x bit */
+	FT_CHECK(px, kip_stat(px, "p", &st) == 0 && st.st_mtime_sec != 2000);
+	FT_CHECK(px, st.st_atime_sec == st.st_mtime_sec);
+	FT_CHECK(px, kip_chmod(px, "p", 04751) == 0);
+	FT_CHECK(px, kip_stat(px, "p", &st) == 0 && (st.st_mode & 07777) == 04751);
+	FT_CHECK(px, kip_access(px, "p", KIP_R_OK | KIP_W_OK | KIP_X_OK) == 0);
+	FT_FAILS(px, kip_access(px, "nope", KIP_F_OK), ENOENT);
+	FT_FAILS(px, kip_access(px, "p", 0x10), EINVAL);
+	FT_CHECK(px, kip_chmod(px, "p", 0644) == 0);
+	FT_FAILS(px, kip_access(px, "p", KIP_X_OK), EACCES); /* root needs an x bit */
 
-	PX_CHECK(px, kip_umask(px, 027) == 022);
-	PX_CHECK(px, px_put(px, page, "um", "", 0666) == 0);
-	PX_CHECK(px, kip_stat(px, "um", &st) == 0 && (st.st_mode & 0777) == 0640);
-	PX_CHECK(px, kip_mkdir(px, "umd", 0777) == 0);
-	PX_CHECK(px, kip_stat(px, "umd", &st) == 0 && (st.st_mode & 0777) == 0750);
-	PX_CHECK(px, kip_umask(px, 022) == 027);
+	FT_CHECK(px, kip_umask(px, 027) == 022);
+	FT_CHECK(px, px_put(px, page, "um", "", 0666) == 0);
+	FT_CHECK(px, kip_stat(px, "um", &st) == 0 && (st.st_mode & 0777) == 0640);
+	FT_CHECK(px, kip_mkdir(px, "umd", 0777) == 0);
+	FT_CHECK(px, kip_stat(px, "umd", &st) == 0 && (st.st_mode & 0777) == 0750);
+	FT_CHECK(px, kip_umask(px, 022) == 027);
 
 	const char *n61 = "a123456789b123456789c123456789d123456789e123456789f1234567890";
-	PX_FAILS(px, kip_creat(px, n61, 0644), ENAMETOOLONG);
-	PX_FAILS(px, kip_symlink(px, "f", n61), ENAMETOOLONG);
-	PX_FAILS(px, kip_rename(px, "p", n61), ENAMETOOLONG);
-	PX_FAILS(px, kip_mkdir(px, n61, 0755), ENAMETOOLONG);
-	PX_CHECK(px, kip_creat(px, n61 + 1, 0644) >= 0); /* 60 bytes is fine */
+	FT_FAILS(px, kip_creat(px, n61, 0644), ENAMETOOLONG);
+	FT_FAILS(px, kip_symlink(px, "f", n61), ENAMETOOLONG);
+	FT_FAILS(px, kip_rename(px, "p", n61), ENAMETOOLONG);
+	FT_FAILS(px, kip_mkdir(px, n61, 0755), ENAMETOOLONG);
+	FT_CHECK(px, kip_creat(px, n61 + 1, 0644) >= 0); /* 60 bytes is fine */
 }
 
 /* The scene for the other users. */
 static void px_scene(struct kip_posix *px, char *page)
 {
 	struct kip_stat st;
-	PX_CHECK(px, kip_mkdir(px, "/pub", 0777) == 0 && kip_chmod(px, "/pub", 01777) == 0);
-	PX_CHECK(px, kip_mkdir(px, "/private", 0700) == 0);
-	PX_CHECK(px, px_put(px, page, "/t/ro", "ro", 0644) == 0);
-	PX_CHECK(px, px_put(px, page, "/t/grp", "grp", 0640) == 0);
-	PX_CHECK(px, kip_chown(px, "/t/grp", KIP_ID_KEEP, 200) == 0);
-	PX_CHECK(px, px_put(px, page, "/pub/c", "c", 0644) == 0);
-	PX_CHECK(px, kip_chown(px, "/pub/c", 1000, 300) == 0);
-	PX_CHECK(px, kip_stat(px, "/pub/c", &st) == 0 && st.st_uid == 1000 && st.st_gid == 300);
-	PX_FAILS(px, kip_chown(px, "/pub/c", 70000, KIP_ID_KEEP), EINVAL);
-	PX_FAILS(px, kip_chown(px, "/pub/c", KIP_ID_KEEP, 65536), EINVAL);
+	FT_CHECK(px, kip_mkdir(px, "/pub", 0777) == 0 && kip_chmod(px, "/pub", 01777) == 0);
+	FT_CHECK(px, kip_mkdir(px, "/private", 0700) == 0);
+	FT_CHECK(px, px_put(px, page, "/t/ro", "ro", 0644) == 0);
+	FT_CHECK(px, px_put(px, page, "/t/grp", "grp", 0640) == 0);
+	FT_CHECK(px, kip_chown(px, "/t/grp", KIP_ID_KEEP, 200) == 0);
+	FT_CHECK(px, px_put(px, page, "/pub/c", "c", 0644) == 0);
+	FT_CHECK(px, kip_chown(px, "/pub/c", 1000, 300) == 0);
+	FT_CHECK(px, kip_stat(px, "/pub/c", &st) == 0 && st.st_uid == 1000 && st.st_gid == 300);
+	FT_FAILS(px, kip_chown(px, "/pub/c", 70000, KIP_ID_KEEP), EINVAL);
+	FT_FAILS(px, kip_chown(px, "/pub/c", KIP_ID_KEEP, 65536), EINVAL);
 	/* A setgid directory hands its group down. */
-	PX_CHECK(px, kip_mkdir(px, "/sg", 0775) == 0 && kip_chown(px, "/sg", 0, 300) == 0);
-	PX_CHECK(px, kip_chmod(px, "/sg", 02777) == 0);
-	PX_CHECK(px, px_put(px, page, "/sg/x", "", 0644) == 0);
-	PX_CHECK(px, kip_stat(px, "/sg/x", &st) == 0 && st.st_gid == 300);
-	PX_CHECK(px, kip_mkdir(px, "/sg/sub", 0755) == 0);
-	PX_CHECK(px, kip_stat(px, "/sg/sub", &st) == 0 && st.st_gid == 300);
-	PX_CHECK(px, (st.st_mode & MINIXFS_S_ISGID) != 0);
+	FT_CHECK(px, kip_mkdir(px, "/sg", 0775) == 0 && kip_chown(px, "/sg", 0, 300) == 0);
+	FT_CHECK(px, kip_chmod(px, "/sg", 02777) == 0);
+	FT_CHECK(px, px_put(px, page, "/sg/x", "", 0644) == 0);
+	FT_CHECK(px, kip_stat(px, "/sg/x", &st) == 0 && st.st_gid == 300);
+	FT_CHECK(px, kip_mkdir(px, "/sg/sub", 0755) == 0);
+	FT_CHECK(px, kip_stat(px, "/sg/sub", &st) == 0 && st.st_gid == 300);
+	FT_CHECK(px, (st.st_mode & MINIXFS_S_ISGID) != 0);
 	/* chown clears setuid (and setgid with group x) of a file. */
-	PX_CHECK(px, px_put(px, page, "/t/suid", "", 0644) == 0);
-	PX_CHECK(px, kip_chmod(px, "/t/suid", 06755) == 0);
-	PX_CHECK(px, kip_chown(px, "/t/suid", 5, 5) == 0);
-	PX_CHECK(px, kip_stat(px, "/t/suid", &st) == 0 && (st.st_mode & 07777) == 0755);
-	PX_CHECK(px, kip_lchown(px, "/t/d2/up", 7, 7) == 0);
-	PX_CHECK(px, kip_lstat(px, "/t/d2/up", &st) == 0 && st.st_uid == 7);
-	PX_CHECK(px, kip_stat(px, "/t/d2/up", &st) == 0 && st.st_uid == 0);
+	FT_CHECK(px, px_put(px, page, "/t/suid", "", 0644) == 0);
+	FT_CHECK(px, kip_chmod(px, "/t/suid", 06755) == 0);
+	FT_CHECK(px, kip_chown(px, "/t/suid", 5, 5) == 0);
+	FT_CHECK(px, kip_stat(px, "/t/suid", &st) == 0 && (st.st_mode & 07777) == 0755);
+	FT_CHECK(px, kip_lchown(px, "/t/d2/up", 7, 7) == 0);
+	FT_CHECK(px, kip_lstat(px, "/t/d2/up", &st) == 0 && st.st_uid == 7);
+	FT_CHECK(px, kip_stat(px, "/t/d2/up", &st) == 0 && st.st_uid == 0);
 }
 
 static int px_root_main(uint64_t vfs)
@@ -271,12 +251,12 @@ static int px_root_main(uint64_t vfs)
 	char *page = kip_page_alloc(1);
 	if (!px || !page)
 		return 1;
-	PX_CHECK(px, kip_mkdir(px, "/t", 0755) == 0 && kip_chdir(px, "/t") == 0);
+	FT_CHECK(px, kip_mkdir(px, "/t", 0755) == 0 && kip_chdir(px, "/t") == 0);
 	px_symlinks(px, page);
 	px_links_and_renames(px, page);
 	px_data_and_nodes(px, page);
 	px_scene(px, page);
-	PX_CHECK(px, kip_sync(px) == 0);
+	FT_CHECK(px, kip_sync(px) == 0);
 	pt.done = 1;
 	return 0;
 }
@@ -291,45 +271,45 @@ static int px_alice_main(uint64_t vfs)
 	struct kip_stat st;
 	if (!px || !page)
 		return 1;
-	PX_CHECK(px, px_put(px, page, "/pub/a", "a", 0644) == 0);
-	PX_CHECK(px, kip_stat(px, "/pub/a", &st) == 0 && st.st_uid == 1000 && st.st_gid == 100);
-	PX_FAILS(px, kip_creat(px, "/private/x", 0644), EACCES);
-	PX_FAILS(px, kip_stat(px, "/private/x", &st), EACCES);
-	PX_FAILS(px, kip_chdir(px, "/private"), EACCES);
-	PX_FAILS(px, kip_open(px, "/t/ro", KIP_O_WRONLY, 0), EACCES);
-	PX_FAILS(px, kip_truncate(px, "/t/ro", 0), EACCES);
+	FT_CHECK(px, px_put(px, page, "/pub/a", "a", 0644) == 0);
+	FT_CHECK(px, kip_stat(px, "/pub/a", &st) == 0 && st.st_uid == 1000 && st.st_gid == 100);
+	FT_FAILS(px, kip_creat(px, "/private/x", 0644), EACCES);
+	FT_FAILS(px, kip_stat(px, "/private/x", &st), EACCES);
+	FT_FAILS(px, kip_chdir(px, "/private"), EACCES);
+	FT_FAILS(px, kip_open(px, "/t/ro", KIP_O_WRONLY, 0), EACCES);
+	FT_FAILS(px, kip_truncate(px, "/t/ro", 0), EACCES);
 	int fd = kip_open(px, "/t/ro", KIP_O_RDONLY, 0);
-	PX_CHECK(px, fd >= 0 && kip_close(px, fd) == 0);
-	PX_FAILS(px, kip_unlink(px, "/t/ro"), EACCES); /* /t is 0755 root */
-	PX_FAILS(px, kip_chmod(px, "/t/ro", 0777), EPERM);
-	PX_FAILS(px, kip_utime(px, "/t/ro", NULL), EACCES);
+	FT_CHECK(px, fd >= 0 && kip_close(px, fd) == 0);
+	FT_FAILS(px, kip_unlink(px, "/t/ro"), EACCES); /* /t is 0755 root */
+	FT_FAILS(px, kip_chmod(px, "/t/ro", 0777), EPERM);
+	FT_FAILS(px, kip_utime(px, "/t/ro", NULL), EACCES);
 	struct kip_utimbuf ut = {1, 2};
-	PX_FAILS(px, kip_utime(px, "/t/ro", &ut), EPERM);
-	PX_CHECK(px, kip_utime(px, "/pub/a", &ut) == 0);
+	FT_FAILS(px, kip_utime(px, "/t/ro", &ut), EPERM);
+	FT_CHECK(px, kip_utime(px, "/pub/a", &ut) == 0);
 	/* chown: the owner may pick one of its groups, nothing else. */
-	PX_FAILS(px, kip_chown(px, "/pub/a", 1001, KIP_ID_KEEP), EPERM);
-	PX_CHECK(px, kip_chown(px, "/pub/a", KIP_ID_KEEP, 200) == 0);
-	PX_CHECK(px, kip_stat(px, "/pub/a", &st) == 0 && st.st_gid == 200);
-	PX_FAILS(px, kip_chown(px, "/pub/a", KIP_ID_KEEP, 300), EPERM);
-	PX_FAILS(px, kip_chown(px, "/t/ro", KIP_ID_KEEP, 100), EPERM);
+	FT_FAILS(px, kip_chown(px, "/pub/a", 1001, KIP_ID_KEEP), EPERM);
+	FT_CHECK(px, kip_chown(px, "/pub/a", KIP_ID_KEEP, 200) == 0);
+	FT_CHECK(px, kip_stat(px, "/pub/a", &st) == 0 && st.st_gid == 200);
+	FT_FAILS(px, kip_chown(px, "/pub/a", KIP_ID_KEEP, 300), EPERM);
+	FT_FAILS(px, kip_chown(px, "/t/ro", KIP_ID_KEEP, 100), EPERM);
 	/* The supplementary group 200 opens /t/grp for reading only. */
 	fd = kip_open(px, "/t/grp", KIP_O_RDONLY, 0);
-	PX_CHECK(px, fd >= 0 && kip_read(px, fd, page, 10) == 3 && kip_close(px, fd) == 0);
-	PX_FAILS(px, kip_open(px, "/t/grp", KIP_O_RDWR, 0), EACCES);
-	PX_CHECK(px, kip_access(px, "/t/grp", KIP_R_OK) == 0);
-	PX_FAILS(px, kip_access(px, "/t/grp", KIP_W_OK), EACCES);
+	FT_CHECK(px, fd >= 0 && kip_read(px, fd, page, 10) == 3 && kip_close(px, fd) == 0);
+	FT_FAILS(px, kip_open(px, "/t/grp", KIP_O_RDWR, 0), EACCES);
+	FT_CHECK(px, kip_access(px, "/t/grp", KIP_R_OK) == 0);
+	FT_FAILS(px, kip_access(px, "/t/grp", KIP_W_OK), EACCES);
 	/* chmod by a non-member of the file's group drops setgid. */
-	PX_CHECK(px, kip_chmod(px, "/pub/c", 02755) == 0);
-	PX_CHECK(px, kip_stat(px, "/pub/c", &st) == 0 && (st.st_mode & 07777) == 0755);
-	PX_CHECK(px, kip_chmod(px, "/pub/a", 02755) == 0); /* a member keeps it */
-	PX_CHECK(px, kip_stat(px, "/pub/a", &st) == 0 && (st.st_mode & 07777) == 02755);
-	PX_CHECK(px, kip_mkdir(px, "/pub/adir", 0755) == 0);
+	FT_CHECK(px, kip_chmod(px, "/pub/c", 02755) == 0);
+	FT_CHECK(px, kip_stat(px, "/pub/c", &st) == 0 && (st.st_mode & 07777) == 0755);
+	FT_CHECK(px, kip_chmod(px, "/pub/a", 02755) == 0); /* a member keeps it */
+	FT_CHECK(px, kip_stat(px, "/pub/a", &st) == 0 && (st.st_mode & 07777) == 02755);
+	FT_CHECK(px, kip_mkdir(px, "/pub/adir", 0755) == 0);
 	/* In the setgid directory, the group comes from the directory. */
-	PX_CHECK(px, px_put(px, page, "/sg/alice", "", 0644) == 0);
-	PX_CHECK(px, kip_stat(px, "/sg/alice", &st) == 0 && st.st_gid == 300);
-	PX_CHECK(px, st.st_uid == 1000);
-	PX_FAILS(px, kip_mknod(px, "/pub/dev", MINIXFS_S_IFCHR | 0600, 1), EPERM);
-	PX_CHECK(px, kip_mknod(px, "/pub/fifo", MINIXFS_S_IFIFO | 0600, 0) == 0);
+	FT_CHECK(px, px_put(px, page, "/sg/alice", "", 0644) == 0);
+	FT_CHECK(px, kip_stat(px, "/sg/alice", &st) == 0 && st.st_gid == 300);
+	FT_CHECK(px, st.st_uid == 1000);
+	FT_FAILS(px, kip_mknod(px, "/pub/dev", MINIXFS_S_IFCHR | 0600, 1), EPERM);
+	FT_CHECK(px, kip_mknod(px, "/pub/fifo", MINIXFS_S_IFIFO | 0600, 0) == 0);
 	pt.done = 2;
 	return 0;
 }
@@ -344,19 +324,19 @@ static int px_bob_main(uint64_t vfs)
 	if (!px || !page)
 		return 1;
 	/* The sticky /pub: bob may not remove or rename alice's entries. */
-	PX_FAILS(px, kip_unlink(px, "/pub/a"), EPERM);
-	PX_FAILS(px, kip_rename(px, "/pub/a", "/pub/z"), EPERM);
-	PX_FAILS(px, kip_rmdir(px, "/pub/adir"), EPERM);
-	PX_CHECK(px, px_put(px, page, "/pub/b", "b", 0600) == 0);
-	PX_FAILS(px, kip_rename(px, "/pub/b", "/pub/a"), EPERM); /* over alice's */
-	PX_CHECK(px, kip_rename(px, "/pub/b", "/pub/b2") == 0);
-	PX_CHECK(px, kip_unlink(px, "/pub/b2") == 0);
-	PX_FAILS(px, kip_access(px, "/private", KIP_X_OK), EACCES);
-	PX_FAILS(px, kip_open(px, "/t/grp", KIP_O_RDONLY, 0), EACCES);
-	PX_FAILS(px, kip_link(px, "/pub/a", "/t/a-link"), EACCES);
-	PX_FAILS(px, kip_symlink(px, "x", "/t/s"), EACCES);
-	PX_FAILS(px, kip_mkdir(px, "/t/bobdir", 0755), EACCES);
-	PX_CHECK(px, kip_sync(px) == 0);
+	FT_FAILS(px, kip_unlink(px, "/pub/a"), EPERM);
+	FT_FAILS(px, kip_rename(px, "/pub/a", "/pub/z"), EPERM);
+	FT_FAILS(px, kip_rmdir(px, "/pub/adir"), EPERM);
+	FT_CHECK(px, px_put(px, page, "/pub/b", "b", 0600) == 0);
+	FT_FAILS(px, kip_rename(px, "/pub/b", "/pub/a"), EPERM); /* over alice's */
+	FT_CHECK(px, kip_rename(px, "/pub/b", "/pub/b2") == 0);
+	FT_CHECK(px, kip_unlink(px, "/pub/b2") == 0);
+	FT_FAILS(px, kip_access(px, "/private", KIP_X_OK), EACCES);
+	FT_FAILS(px, kip_open(px, "/t/grp", KIP_O_RDONLY, 0), EACCES);
+	FT_FAILS(px, kip_link(px, "/pub/a", "/t/a-link"), EACCES);
+	FT_FAILS(px, kip_symlink(px, "x", "/t/s"), EACCES);
+	FT_FAILS(px, kip_mkdir(px, "/t/bobdir", 0755), EACCES);
+	FT_CHECK(px, kip_sync(px) == 0);
 	pt.done = 3;
 	return 0;
 }
@@ -364,26 +344,12 @@ KIP_PROGRAM(vpx_bob, px_bob_main, 8, KIP_PROG_USER);
 
 /* ------------------------------------------------ init, playing MM */
 
-static uint64_t px_kbit(int type)
-{
-	return 1ull << kip_kcall_index(type);
-}
-
 /* Start `program` as uid/gid with groups; wait for it; its status. */
 static int px_start(const char *program, uint32_t uid, uint32_t gid, const uint32_t *groups,
 		    uint32_t ngroups)
 {
-	endpoint_t user = kip_create(program, NULL, -1, (uint64_t)(uint32_t)pt.vfs);
+	endpoint_t user = ft_user_start(program, pt.vfs, 0);
 	if (user < 0)
-		return 1;
-	struct kcall_privctl pc = {0};
-	int slot = kip_ep_slot(pt.vfs);
-	pc.endpoint = user;
-	pc.trap_mask = 1u << IPC_SENDREC;
-	pc.send_mask[slot / 64] = 1ull << (slot % 64);
-	pc.kcall_mask = px_kbit(SYS_EXIT) | px_kbit(SYS_PRINT) | px_kbit(SYS_TIMES) |
-			px_kbit(SYS_PAGE_ALLOC) | px_kbit(SYS_PAGE_FREE) | px_kbit(SYS_SETGRANT);
-	if (kip_privctl(&pc) < 0)
 		return 1;
 	message m;
 	kip_msg_init(&m, VFS_PM_SETCRED);
@@ -395,12 +361,7 @@ static int px_start(const char *program, uint32_t uid, uint32_t gid, const uint3
 		m.m_vfs_cred.groups[i] = groups[i];
 	if (kip_sendrec(pt.vfs, &m) < 0 || m.m_type != 0)
 		return 2;
-	struct kcall_event ev;
-	do {
-		if (kt_wait_event(&ev) < 0)
-			return 1;
-	} while (ev.endpoint != user);
-	return ev.kind == KIP_EV_EXIT ? ev.status : 100 + ev.kind;
+	return ft_wait(user);
 }
 
 static int px_init_main(uint64_t arg)
@@ -419,42 +380,17 @@ KIP_PROGRAM(vpx_init, px_init_main, 1, KIP_PROG_SYSTEM);
 static void test_posix_semantics(void)
 {
 	memset(&pt, 0, sizeof(pt));
-	strcpy(pt.image, "/tmp/kip-vfsposix-XXXXXX");
-	int fd = mkstemp(pt.image);
-	CU_ASSERT_FATAL(fd >= 0);
-	close(fd);
-	char *argv[] = {"mkfs", pt.image, "--size", "2M", "--force", NULL};
-	CU_ASSERT_FATAL(kt_quiet(cli_mkfs, argv) == 0);
-
-	struct kip_config cfg;
-	kt_default_config(&cfg, 0);
-	cfg.disk_image = pt.image;
-	kt_boot_config(&cfg);
-	endpoint_t driver = kernel_spawn_driver("disk", "disk");
-	CU_ASSERT_FATAL(driver >= 0);
-	endpoint_t mfs = kernel_spawn("mfs", NULL, -1, (uint64_t)driver, 0);
-	CU_ASSERT_FATAL(mfs >= 0);
+	ft_mkfs("vfsposix", "2M", NULL);
+	endpoint_t mfs = ft_boot_mfs(0, 0);
 	endpoint_t init = kt_spawn("vpx_init", 0, SPAWN_INIT);
-	CU_ASSERT_FATAL(init >= 0);
-	/* VFS's argument: MFS, and MM + 1 in the high half (init plays MM). */
-	uint64_t varg = (uint64_t)(uint32_t)mfs | ((uint64_t)(uint32_t)(init + 1) << 32);
-	pt.vfs = kernel_spawn("vfs", NULL, -1, varg, 0);
-	CU_ASSERT_FATAL(pt.vfs >= 0);
+	pt.vfs = ft_start_vfs(mfs, init); /* init plays MM */
 	CU_ASSERT_EQUAL(kt_run(), 0);
-
 	CU_ASSERT_EQUAL(pt.done, 3);
-	CU_ASSERT(pt.status[0] == 0 && pt.status[1] == 0 && pt.status[2] == 0);
-	CU_ASSERT_EQUAL(pt.fail_line, 0);
-	if (pt.fail_line)
-		fprintf(stderr, "\n  vfs_posix: check at line %d failed (errno %d)\n", pt.fail_line,
-			pt.fail_err);
-	CU_ASSERT(pt.checks > 180);
-	char cmd[160];
-	snprintf(cmd, sizeof(cmd), "fsck.minix -f %s >/dev/null 2>&1", pt.image);
-	CU_ASSERT_EQUAL(system(cmd), 0);
-	char *fargv[] = {"fsck", pt.image, NULL};
-	CU_ASSERT_EQUAL(kt_quiet(cli_fsck, fargv), 0);
-	unlink(pt.image);
+	for (int i = 0; i < PX_NUSERS; i++)
+		CU_ASSERT_EQUAL(pt.status[i], 0); /* root, alice, bob */
+	ft_report(181);
+	ft_judge(FT_FSCK_BOTH, "vfs_posix");
+	ft_unlink();
 }
 
 static const struct kip_test vfs_posix_tests[] = {

@@ -24,54 +24,38 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
 #include "kip/minixfs.h"
 #include "kip/program.h"
 #include "kip/syslib.h"
+#include "tests/kernel/fs_harness.h"
 #include "tests/kernel/harness.h"
 #include "tests/kip_test.h"
 #include "tests/userland/posix_names.h"
 
-static struct {
-	char image[64];
-	const char *group[4]; /* user programs init starts together */
-	int no_settls;	      /* leave SYS_SETTLS out of their privileges */
-	endpoint_t eps[4];
-	int status[4]; /* exit statuses */
-} pnt;
+/* The user programs init starts together (with SYS_SETTLS unless a test
+ * takes it away), and what became of them. */
+static struct ft_users pnt;
 
-/* ---------------------------------------------------------- host side */
-
+/* A fresh image; nothing run yet. */
 static void pnt_make_image(void)
 {
 	memset(&pnt, 0, sizeof(pnt));
+	pnt.flags = FT_TOGETHER | FT_SETTLS;
 	pn_reset();
-	strcpy(pnt.image, "/tmp/kip-pn-img-XXXXXX");
-	int fd = mkstemp(pnt.image);
-	CU_ASSERT_FATAL(fd >= 0);
-	close(fd);
-	char *argv[] = {"mkfs", pnt.image, "--size", "2M", "--force", NULL};
-	CU_ASSERT_FATAL(kt_quiet(cli_mkfs, argv) == 0);
+	ft_mkfs("pn-img", "2M", NULL);
 }
 
-/* Boot with the image: disk driver, MFS, VFS, and init running the group. */
-static int pnt_run(void)
+/* Boot on the image with the disk driver, MFS, VFS, and run the group;
+ * assert that the run halted with 0 and each program exited 0. */
+static void pnt_run(void)
 {
-	struct kip_config cfg;
-	kt_default_config(&cfg, 0);
-	cfg.disk_image = pnt.image;
-	kt_boot_config(&cfg);
-	endpoint_t driver = kernel_spawn_driver("disk", "disk");
-	CU_ASSERT_FATAL(driver >= 0);
-	endpoint_t mfs = kernel_spawn("mfs", NULL, -1, (uint64_t)driver, 0);
-	CU_ASSERT_FATAL(mfs >= 0);
-	endpoint_t vfs = kernel_spawn("vfs", NULL, -1, (uint64_t)(uint32_t)mfs, 0);
-	CU_ASSERT_FATAL(vfs >= 0);
-	kt_spawn("pnt_init", (uint64_t)(uint32_t)vfs, SPAWN_INIT);
-	return kt_run();
+	CU_ASSERT_EQUAL(ft_run_users(0, &pnt), 0);
+	for (int i = 0; i < FT_USERS_MAX && pnt.program[i]; i++)
+		CU_ASSERT_EQUAL(pnt.status[i], 0);
 }
 
-static void pnt_report(void)
+/* No check failed in the programs; both judges pass the image. */
+static void pnt_finish(void)
 {
 	CU_ASSERT_EQUAL(pn.fail_line, 0);
 	if (pn.fail_line)
@@ -79,69 +63,18 @@ static void pnt_report(void)
 			"\n  posix_names: check at tests/userland/posix_names.c:%d failed "
 			"(errno %d)\n",
 			pn.fail_line, pn.fail_errno);
+	ft_judge(FT_FSCK_BOTH, "posix_names");
+	ft_unlink();
 }
-
-static void pnt_finish(void)
-{
-	char cmd[160];
-	snprintf(cmd, sizeof(cmd), "fsck.minix -f %s >/dev/null 2>&1", pnt.image);
-	CU_ASSERT_EQUAL(system(cmd), 0);
-	unlink(pnt.image);
-}
-
-/* ------------------------------------------------------------ init */
-
-static uint64_t pnt_kbit(int type)
-{
-	return 1ull << kip_kcall_index(type);
-}
-
-/* Start the group, each with VFS as its only destination, then wait for
- * all of them. */
-static int pnt_init_main(uint64_t vfs)
-{
-	int n = 0, slot = kip_ep_slot((endpoint_t)vfs);
-	for (; n < 4 && pnt.group[n]; n++) {
-		pnt.status[n] = -1;
-		pnt.eps[n] = kip_create(pnt.group[n], NULL, -1, (uint64_t)(uint32_t)vfs);
-		if (pnt.eps[n] < 0)
-			return 1;
-		struct kcall_privctl pc = {0};
-		pc.endpoint = pnt.eps[n];
-		pc.trap_mask = 1u << IPC_SENDREC;
-		pc.send_mask[slot / 64] = 1ull << (slot % 64);
-		pc.kcall_mask = pnt_kbit(SYS_EXIT) | pnt_kbit(SYS_PRINT) | pnt_kbit(SYS_TIMES) |
-				pnt_kbit(SYS_PAGE_ALLOC) | pnt_kbit(SYS_PAGE_FREE) |
-				pnt_kbit(SYS_SETGRANT);
-		if (!pnt.no_settls)
-			pc.kcall_mask |= pnt_kbit(SYS_SETTLS);
-		if (kip_privctl(&pc) < 0)
-			return 1;
-	}
-	for (int left = n; left > 0;) {
-		struct kcall_event ev;
-		if (kt_wait_event(&ev) < 0)
-			return 1;
-		for (int i = 0; i < n; i++)
-			if (ev.endpoint == pnt.eps[i]) {
-				pnt.status[i] = ev.kind == KIP_EV_EXIT ? ev.status : 100 + ev.kind;
-				left--;
-			}
-	}
-	return 0;
-}
-KIP_PROGRAM(pnt_init, pnt_init_main, 1, KIP_PROG_SYSTEM);
 
 /* ------------------------------------------------------------ tests */
 
 static void test_plain_names_reach_vfs(void)
 {
 	pnt_make_image();
-	pnt.group[0] = "pn_files";
-	CU_ASSERT_EQUAL(pnt_run(), 0);
-	CU_ASSERT_EQUAL(pnt.status[0], 0);
+	pnt.program[0] = "pn_files";
+	pnt_run();
 	CU_ASSERT(pn.done & PN_DONE_FILES);
-	pnt_report();
 	CU_ASSERT(pn.checks >= 62);
 	/* The program's open and errno were libposix's, not these. */
 	CU_ASSERT_PTR_NOT_NULL(pn.open_fn);
@@ -153,12 +86,10 @@ static void test_plain_names_reach_vfs(void)
 static void test_errno_is_per_process(void)
 {
 	pnt_make_image();
-	pnt.group[0] = "pn_errno_a";
-	pnt.group[1] = "pn_errno_b";
-	CU_ASSERT_EQUAL(pnt_run(), 0);
-	CU_ASSERT(pnt.status[0] == 0 && pnt.status[1] == 0);
+	pnt.program[0] = "pn_errno_a";
+	pnt.program[1] = "pn_errno_b";
+	pnt_run();
 	CU_ASSERT_EQUAL(pn.done, PN_DONE_ERRNO_A | PN_DONE_ERRNO_B);
-	pnt_report();
 	/* They really interleaved: each had to wait for the other. */
 	CU_ASSERT(pn.a_waits > 0 && pn.b_waits > 0);
 	CU_ASSERT(pn.a_failed && pn.b_succeeded && pn.a_checked && pn.b_failed);
@@ -171,12 +102,10 @@ static void test_errno_is_per_process(void)
 static void test_no_settls_no_context(void)
 {
 	pnt_make_image();
-	pnt.group[0] = "pn_notls";
-	pnt.no_settls = 1;
-	CU_ASSERT_EQUAL(pnt_run(), 0);
-	CU_ASSERT_EQUAL(pnt.status[0], 0);
+	pnt.program[0] = "pn_notls";
+	pnt.flags &= ~FT_SETTLS;
+	pnt_run();
 	CU_ASSERT(pn.done & PN_DONE_NOTLS);
-	pnt_report();
 	CU_ASSERT_EQUAL(pn.nt_start_null, 1);
 	CU_ASSERT_EQUAL(pn.nt_open, -1);
 	CU_ASSERT_EQUAL(pn.nt_errno, ENOSYS);
@@ -217,24 +146,12 @@ static void test_host_file_io_is_glibc(void)
 /* `kip mkfs` (cli/, host file I/O) still writes a real image. */
 static void test_mkfs_writes_host_image(void)
 {
-	char image[] = "/tmp/kip-pn-mkfs-XXXXXX";
-	int fd = mkstemp(image);
-	CU_ASSERT_FATAL(fd >= 0);
-	close(fd);
-	char *argv[] = {"mkfs", image, "--size", "1M", "--force", NULL};
-	CU_ASSERT_EQUAL(kt_quiet(cli_mkfs, argv), 0);
+	const char *image = ft_mkfs("pn-mkfs", "1M", NULL);
 	struct stat st;
 	CU_ASSERT(stat(image, &st) == 0 && st.st_size == 1 << 20);
-	struct minixfs_super sb;
-	memset(&sb, 0, sizeof(sb));
-	fd = open(image, O_RDONLY);
-	CU_ASSERT(fd >= 0 &&
-		  pread(fd, &sb, MINIXFS_SUPER_BYTES, MINIXFS_SUPER_OFFSET) == MINIXFS_SUPER_BYTES);
-	close(fd);
-	CU_ASSERT_EQUAL(sb.s_magic, MINIXFS_MAGIC_V3);
-	char *fsck[] = {"fsck", image, NULL};
-	CU_ASSERT_EQUAL(kt_quiet(cli_fsck, fsck), 0);
-	unlink(image);
+	CU_ASSERT_EQUAL(ft_super().s_magic, MINIXFS_MAGIC_V3);
+	CU_ASSERT_EQUAL(ft_fsck_kip(), 0);
+	ft_unlink();
 }
 
 /* What nm says about this binary: the names libposix defines are local
