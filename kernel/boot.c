@@ -3,8 +3,9 @@
  *
  * Entry points: kernel_default_config, kernel_boot, kernel_spawn,
  * kernel_device_find, kernel_grant_device, kernel_spawn_driver,
- * kernel_run, kernel_halt, kernel_get_stats, kernel_host_edge_open/close,
- * kernel_host_post, kernel_notify.
+ * kernel_spawn_driver_peer, kernel_bridge_device, kernel_run, kernel_halt,
+ * kernel_get_stats, kernel_host_edge_open/close, kernel_host_post,
+ * kernel_notify.
  *
  * The kernel loop runs on the host's own stack (the kernel context): fire
  * the clock events that are due, pick a process, switch to it, and when it
@@ -24,6 +25,7 @@
 #include "kip/driver.h"
 #include "kip/error.h"
 #include "kip/fault_point.h"
+#include "sim/bridge.h"
 #include "sim/disk.h"
 #include "kernel/cost.h"
 #include "kernel/kcall.h"
@@ -50,13 +52,30 @@ void kernel_default_config(struct kip_config *cfg)
 	cfg->trace_out = stdout;
 }
 
+/* Attach the bridge when the configuration asks for it (after the host
+ * mailbox exists: its host threads post there).  0 or a negative error. */
+static int attach_bridge(struct kernel *k, const struct kip_config *cfg)
+{
+	if (!cfg->bridge)
+		return 0;
+	struct sim_device *br = bridge_create(KERNEL_BRIDGE_IRQ, &k->hostq);
+	if (!br) {
+		fprintf(stderr, "kip: cannot attach the bridge: out of memory\n");
+		return -ENOMEM;
+	}
+	int r = bus_attach(&k->bus, br);
+	if (r < 0)
+		br->ops->destroy(br);
+	return r < 0 ? r : 0;
+}
+
 /* Attach the devices the configuration asks for.  0 or a negative error,
  * reported on stderr. */
 static int attach_devices(struct kernel *k, const struct kip_config *cfg)
 {
 	bus_attach(&k->bus, scratch_create(KERNEL_SCRATCH_IRQ));
 	if (!cfg->disk_image)
-		return 0;
+		return attach_bridge(k, cfg);
 	int err;
 	struct sim_device *disk = disk_create(cfg->disk_image, KERNEL_DISK_IRQ, &err);
 	if (!disk) {
@@ -67,9 +86,11 @@ static int attach_devices(struct kernel *k, const struct kip_config *cfg)
 		return err;
 	}
 	int r = bus_attach(&k->bus, disk);
-	if (r < 0)
+	if (r < 0) {
 		disk->ops->destroy(disk);
-	return r < 0 ? r : 0;
+		return r;
+	}
+	return attach_bridge(k, cfg);
 }
 
 static void init_procs(struct kernel *k)
@@ -174,7 +195,9 @@ int kernel_grant_device(endpoint_t ep, int dev, int irq)
 	return 0;
 }
 
-endpoint_t kernel_spawn_driver(const char *program, const char *device)
+/* kernel_spawn_driver with the argument built by make_arg(dev, irq, peer). */
+static endpoint_t spawn_driver(const char *program, const char *device, endpoint_t peer,
+			       uint64_t (*make_arg)(int dev, int irq, endpoint_t peer))
 {
 	const struct kip_program *prog = kip_program_find(program);
 	int irq = -1;
@@ -185,13 +208,35 @@ endpoint_t kernel_spawn_driver(const char *program, const char *device)
 		return -ENOENT;
 	if (prog->flags & KIP_PROG_USER)
 		return -EPERM; /* checked now: kernel_grant_device would refuse it */
-	endpoint_t ep = kernel_spawn(program, NULL, -1, kip_driver_arg(dev, irq), 0);
+	endpoint_t ep = kernel_spawn(program, NULL, -1, make_arg(dev, irq, peer), 0);
 	if (ep < 0)
 		return ep;
 	int r = kernel_grant_device(ep, dev, irq);
 	assert(r == 0); /* a system process, a device that exists, its own line */
 	(void)r;
 	return ep;
+}
+
+static uint64_t driver_arg(int dev, int irq, endpoint_t peer)
+{
+	(void)peer;
+	return kip_driver_arg(dev, irq);
+}
+
+endpoint_t kernel_spawn_driver(const char *program, const char *device)
+{
+	return spawn_driver(program, device, KIP_NONE, driver_arg);
+}
+
+endpoint_t kernel_spawn_driver_peer(const char *program, const char *device, endpoint_t peer)
+{
+	return spawn_driver(program, device, peer, kip_driver_peer_arg);
+}
+
+struct kip_bridge *kernel_bridge_device(void)
+{
+	int dev = kernel_device_find(BRIDGE_DEVICE_NAME, NULL);
+	return dev < 0 ? NULL : bridge_of(bus_device(&kern->bus, dev));
 }
 
 static void resumer_entry(void *arg)
@@ -309,6 +354,9 @@ int kernel_run(void)
 		if (proc_runnable(p) && p->p_quantum_used >= k->cfg.quantum_ns)
 			k->cpu.policy->quantum_expired(&k->cpu, p);
 	}
+	struct kip_bridge *br = kernel_bridge_device();
+	if (br)
+		bridge_close(br); /* nothing will serve its calls any more */
 	fflush(k->cfg.console);
 	fflush(k->cfg.trace_out);
 	return k->exit_status;

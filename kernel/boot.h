@@ -30,20 +30,25 @@ struct kip_config {
 	FILE *console;		/* where SYS_PRINT goes */
 	FILE *trace_out;	/* where the trace goes */
 	const char *disk_image; /* host image file for the disk device; NULL: no disk */
+	bool bridge;		/* attach the FUSE bridge device (sim/bridge.h) */
 };
 
 /* Defaults: seed 1, epoch = host time now, 64 MiB, the build's switch,
- * no trace, watchdog 2000 ms, quantum 10 ms, stdout for both, no disk. */
+ * no trace, watchdog 2000 ms, quantum 10 ms, stdout for both, no disk, no
+ * bridge. */
 void kernel_default_config(struct kip_config *cfg);
 
 /*
  * The devices on the bus, by number:
  *   0  "scratch"  IRQ 3   the test device (sim/device.h)
  *   1  "disk"     IRQ 14  when cfg->disk_image is set (sim/disk.h)
+ *   2  "bridge"   IRQ 11  when cfg->bridge is set (1 without a disk;
+ *                         sim/bridge.h)
  * Look them up by name with kernel_device_find rather than by number.
  */
 #define KERNEL_SCRATCH_IRQ 3
 #define KERNEL_DISK_IRQ 14
+#define KERNEL_BRIDGE_IRQ 11
 
 /* Boot a fresh kernel.  Returns 0 or a negative error; a disk image that
  * cannot be attached fails the boot with the reason printed on stderr and
@@ -81,9 +86,20 @@ int kernel_grant_device(endpoint_t ep, int dev, int irq);
  * -EPERM: a user program). */
 endpoint_t kernel_spawn_driver(const char *program, const char *device);
 
+/* kernel_spawn_driver for a driver that also needs a server's endpoint
+ * (fused: VFS's): the argument carries device, IRQ and `peer`
+ * (kip_driver_peer_arg, kip/driver.h).  Same results. */
+endpoint_t kernel_spawn_driver_peer(const char *program, const char *device, endpoint_t peer);
+
+/* The FUSE half's one hook (fuse-bridge/bridge.c): the bridge device of
+ * the booted machine, or NULL if cfg->bridge was not set.  CPU thread. */
+struct kip_bridge;
+struct kip_bridge *kernel_bridge_device(void);
+
 /* Run until the machine halts.  Returns the exit status: the init
  * process's, or 0 when every process finished or sits idle in RECEIVE(ANY),
- * or 1 after a deadlock report. */
+ * or 1 after a deadlock report.  The bridge, if any, is closed then: its
+ * calls in flight and later fail with -EIO. */
 int kernel_run(void);
 
 /* Host edges (terminal, FUSE).  While one is open, a machine with nothing

@@ -111,7 +111,7 @@
  * docs/vfs.md is the protocol.  X(name, number) */
 #define KIP_VFS_AT_TYPES(X)                                                                        \
 	X(VFS_AT_LOOKUP, 0x340)	   /* ino = dir, name -> attributes; +1 reference */               \
-	X(VFS_AT_FORGET, 0x341)	   /* ino, offset = references to drop */                          \
+	X(VFS_AT_FORGET, 0x341)	   /* ino, offset = references to drop; ino 0: all of them */      \
 	X(VFS_AT_GETATTR, 0x342)   /* ino -> attributes */                                         \
 	X(VFS_AT_SETATTR, 0x343)   /* ino, grant = struct vfs_setattr -> attributes */             \
 	X(VFS_AT_READLINK, 0x344)  /* ino, grant = buffer (len) -> bytes */                        \

@@ -140,7 +140,7 @@ int vfs_at_room(const struct vfs *v, uint32_t n)
 
 int vfs_at_hold(struct vfs *v, const struct mfs_attr *a, message *out)
 {
-	int r = vfs_vnode_get(v, a->ino);
+	int r = vfs_vnode_get_at(v, a->ino);
 	if (r < 0)
 		return r;
 	vfs_fill_stat(v, &out->m_vfs_stat, a);

@@ -45,7 +45,8 @@ int vfs_do_at_lookup(void *state, const message *in, message *out)
 }
 
 /* No permission is needed to give references back; the count is capped by
- * what the inode has (vfs_vnode_put). */
+ * what the privileged interface holds on the inode (vfs_vnode_put_at).
+ * ino 0: every reference it holds (fused, before a shutdown). */
 int vfs_do_at_forget(void *state, const message *in, message *out)
 {
 	struct vfs *v = state;
@@ -54,7 +55,10 @@ int vfs_do_at_forget(void *state, const message *in, message *out)
 	if (r < 0)
 		return r;
 	uint64_t n = in->m_vfs_at.offset;
-	vfs_vnode_put(v, in->m_vfs_at.ino, n > UINT32_MAX ? UINT32_MAX : (uint32_t)n);
+	if (in->m_vfs_at.ino == 0)
+		vfs_vnode_put_all_at(v);
+	else
+		vfs_vnode_put_at(v, in->m_vfs_at.ino, n > UINT32_MAX ? UINT32_MAX : (uint32_t)n);
 	return 0;
 }
 
@@ -144,6 +148,6 @@ int vfs_do_at_release(void *state, const message *in, message *out)
 	int r = vfs_at_begin(v, in);
 	if (r < 0)
 		return r;
-	vfs_vnode_put(v, in->m_vfs_at.ino, 1);
+	vfs_vnode_put_at(v, in->m_vfs_at.ino, 1);
 	return 0;
 }

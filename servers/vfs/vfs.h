@@ -66,7 +66,8 @@ struct vfs_proc {
 struct vfs_vnode {
 	uint32_t ino; /* 0: empty slot */
 	uint32_t refs;
-	bool pinned; /* VFS holds an MFS reference */
+	uint32_t at_refs; /* of refs, those the privileged interface holds */
+	bool pinned;	  /* VFS holds an MFS reference */
 };
 
 /* What one request in progress needs for itself: each worker has one
@@ -135,6 +136,11 @@ int vfs_do_umask(void *state, const message *in, message *out);
 /* vnode.c: inode references. */
 int vfs_vnode_get(struct vfs *v, uint32_t ino);
 void vfs_vnode_put(struct vfs *v, uint32_t ino, uint32_t count);
+/* References the privileged interface (VFS_AT_*) holds, counted apart so
+ * it can only give back its own, and all of them at once. */
+int vfs_vnode_get_at(struct vfs *v, uint32_t ino);
+void vfs_vnode_put_at(struct vfs *v, uint32_t ino, uint32_t count);
+void vfs_vnode_put_all_at(struct vfs *v);
 /* A name of `ino` is about to go: if it is referenced, make MFS keep it. */
 int vfs_vnode_pin(struct vfs *v, uint32_t ino);
 uint32_t vfs_vnode_refs(const struct vfs *v, uint32_t ino);

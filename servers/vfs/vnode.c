@@ -2,7 +2,14 @@
  * servers/vfs/vnode.c - references to inodes.
  *
  * Entry points: vfs_vnode_get, vfs_vnode_put, vfs_vnode_pin,
- * vfs_vnode_refs.
+ * vfs_vnode_refs, vfs_vnode_get_at, vfs_vnode_put_at, vfs_vnode_put_all_at.
+ *
+ * The privileged caller's references (FUSE's lookup counts and opens) are
+ * also counted apart (at_refs), so a FORGET can only give back what the
+ * privileged interface took, and a shutdown can give back all of it at
+ * once (the host forgets nothing it still caches when it unmounts): an
+ * inode unlinked while the host still knew it is freed then, and the image
+ * left behind has no orphans.
  *
  * Every open file, every working directory and every reference the
  * privileged caller holds (VFS_AT_LOOKUP and friends, VFS_AT_OPEN) counts
@@ -49,6 +56,7 @@ int vfs_vnode_get(struct vfs *v, uint32_t ino)
 			return -ENFILE; /* keep one slot empty: probes end */
 		n->ino = ino;
 		n->refs = 0;
+		n->at_refs = 0;
 		n->pinned = false;
 		v->nvnodes++;
 	}
@@ -77,6 +85,36 @@ static void vn_remove(struct vfs *v, uint32_t i)
 	}
 }
 
+int vfs_vnode_get_at(struct vfs *v, uint32_t ino)
+{
+	int r = vfs_vnode_get(v, ino);
+	if (r == 0)
+		vn_find(v, ino)->at_refs++;
+	return r;
+}
+
+void vfs_vnode_put_at(struct vfs *v, uint32_t ino, uint32_t count)
+{
+	struct vfs_vnode *n = vn_find(v, ino);
+	if (n->ino != ino)
+		return;
+	if (count > n->at_refs)
+		count = n->at_refs;
+	n->at_refs -= count;
+	vfs_vnode_put(v, ino, count);
+}
+
+void vfs_vnode_put_all_at(struct vfs *v)
+{
+	/* A put may shift a later entry into slot i (or wait for MFS while
+	 * others change the table): look at slot i again until it is clean,
+	 * and go round twice. */
+	for (int pass = 0; pass < 2; pass++)
+		for (uint32_t i = 0; i < VFS_NR_VNODES; i++)
+			while (v->vnodes[i].ino != 0 && v->vnodes[i].at_refs > 0)
+				vfs_vnode_put_at(v, v->vnodes[i].ino, v->vnodes[i].at_refs);
+}
+
 void vfs_vnode_put(struct vfs *v, uint32_t ino, uint32_t count)
 {
 	struct vfs_vnode *n = vn_find(v, ino);
@@ -84,6 +122,8 @@ void vfs_vnode_put(struct vfs *v, uint32_t ino, uint32_t count)
 		return;
 	if (n->refs > count) {
 		n->refs -= count;
+		if (n->at_refs > n->refs)
+			n->at_refs = n->refs;
 		return;
 	}
 	bool pinned = n->pinned;
