@@ -20,6 +20,9 @@ int cli_bench(int argc, char **argv);
 int cli_bench_fs(int argc, char **argv);
 int cli_mkfs(int argc, char **argv);
 int cli_fsck(int argc, char **argv);
+int cli_mount(int argc, char **argv);
+int cli_umount(int argc, char **argv);
+int cli_bench_fuse(int argc, char **argv);
 
 /* Parse an option shared by the commands that boot kip (--seed, --epoch,
  * --switch, --mem, --trace-ipc, --watchdog-ms, --quantum-us, --disk; the
