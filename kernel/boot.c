@@ -102,6 +102,22 @@ static void init_procs(struct kernel *k)
 	}
 }
 
+static uint64_t host_monotonic_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* cfg.host_clock: after waiting for the host, virtual time is at least the
+ * host time since boot (it never goes back). */
+static void catch_up_with_host(struct kernel *k)
+{
+	uint64_t elapsed = host_monotonic_ns() - k->host_boot_ns;
+	if (elapsed > k->clock.now)
+		k->clock.now = elapsed;
+}
+
 int kernel_boot(const struct kip_config *cfg)
 {
 	if (kern)
@@ -125,6 +141,7 @@ int kernel_boot(const struct kip_config *cfg)
 	}
 	ctx_impl_select(cfg->impl);
 	clock_init(&k->clock, cfg->epoch);
+	k->host_boot_ns = host_monotonic_ns();
 	bus_init(&k->bus, &k->clock, kcall_raise_irq, k);
 	r = attach_devices(k, cfg);
 	if (r < 0) {
@@ -319,6 +336,8 @@ static bool idle(struct kernel *k)
 		fflush(k->cfg.console);
 		fflush(k->cfg.trace_out);
 		hostq_wait(&k->hostq);
+		if (k->cfg.host_clock)
+			catch_up_with_host(k);
 		hostq_drain(&k->hostq);
 		return true;
 	}

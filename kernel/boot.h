@@ -31,6 +31,12 @@ struct kip_config {
 	FILE *trace_out;	/* where the trace goes */
 	const char *disk_image; /* host image file for the disk device; NULL: no disk */
 	bool bridge;		/* attach the FUSE bridge device (sim/bridge.h) */
+	/* Serving the host (kip mount): whenever the machine waits for host
+	 * input, the virtual clock catches up with the host time elapsed since
+	 * boot, so file times follow the host's clock.  Host time then reaches
+	 * the simulation (logged in the trace): use it only where host
+	 * threads already make runs differ. */
+	bool host_clock;
 };
 
 /* Defaults: seed 1, epoch = host time now, 64 MiB, the build's switch,

@@ -155,6 +155,7 @@ struct kernel {
 	struct cpustate *fault_states; /* one per slot */
 	struct cpu cpu;
 	struct kip_config cfg;
+	uint64_t host_boot_ns; /* CLOCK_MONOTONIC at boot (cfg.host_clock) */
 
 	struct ctx kctx;    /* the kernel's own context (the host main stack) */
 	struct ctx resumer; /* runs cpustate_resume for a faulted process */

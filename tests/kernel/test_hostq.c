@@ -69,6 +69,56 @@ static void test_sleeps_for_host_input(void)
 	CU_ASSERT_EQUAL(hq_order[2], 3);
 }
 
+/* host_clock: the waiter reads the virtual clock after a host thread woke it
+ * 60 ms (host) after boot; without host_clock the clock stood still. */
+static volatile uint64_t hq_seen_ns;
+
+static int hq_clock_main(uint64_t arg)
+{
+	(void)arg;
+	message m;
+	if (kip_receive(KIP_ANY, &m) < 0 || m.m_source != KIP_HARDWARE)
+		return 1;
+	kip_msg_init(&m, SYS_TIMES);
+	if (kip_kcall(SYS_TIMES, &m) < 0)
+		return 2;
+	hq_seen_ns = m.m_time.now;
+	return 7;
+}
+KIP_PROGRAM(hq_clock, hq_clock_main, 2, KIP_PROG_SYSTEM);
+
+static void *hq_late_thread(void *arg)
+{
+	(void)arg;
+	struct timespec ts = {0, 60 * 1000 * 1000};
+	nanosleep(&ts, NULL);
+	kernel_host_post(hq_wake, NULL);
+	return NULL;
+}
+
+static uint64_t hq_clock_run(bool host_clock)
+{
+	pthread_t t;
+	struct kip_config cfg;
+	hq_ran = 0;
+	hq_seen_ns = 0;
+	kt_default_config(&cfg, 0);
+	cfg.host_clock = host_clock;
+	kt_boot_config(&cfg);
+	hq_waiter = kt_spawn("hq_clock", 0, SPAWN_INIT);
+	kernel_host_edge_open();
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, hq_late_thread, NULL), 0);
+	CU_ASSERT_EQUAL(kt_run(), 7);
+	pthread_join(t, NULL);
+	return hq_seen_ns;
+}
+
+static void test_host_clock(void)
+{
+	CU_ASSERT(hq_clock_run(true) >= 60ull * 1000 * 1000);
+	CU_ASSERT(hq_clock_run(false) < 60ull * 1000 * 1000); /* virtual time alone */
+}
+
 static void test_halts_without_edges(void)
 {
 	/* The same machine with no edge open halts at once: the waiter is an
@@ -81,6 +131,7 @@ static void test_halts_without_edges(void)
 static const struct kip_test hostq_tests[] = {
 	{"with a host edge open, idle means sleeping for host work", test_sleeps_for_host_input},
 	{"with no host edge, an idle machine halts", test_halts_without_edges},
+	{"host_clock: waiting for the host moves the clock with it", test_host_clock},
 	{NULL, NULL},
 };
 
