@@ -26,14 +26,20 @@ static int vfs_at_io(struct vfs *v, const message *in, int type, uint64_t *pos)
 				in->m_vfs_at.ino, pos);
 }
 
+/* The request is well formed and names an inode the caller holds: 0, or
+ * an error. */
+static int vfs_at_data_begin(struct vfs *v, const message *in)
+{
+	int r = vfs_at_begin(v, in);
+	return r < 0 ? r : vfs_at_held(v, in->m_vfs_at.ino);
+}
+
 int vfs_do_at_read(void *state, const message *in, message *out)
 {
 	struct vfs *v = state;
 	uint64_t pos = in->m_vfs_at.offset;
 	(void)out;
-	int r = vfs_at_begin(v, in);
-	if (r == 0)
-		r = vfs_at_held(v, in->m_vfs_at.ino);
+	int r = vfs_at_data_begin(v, in);
 	if (r < 0 || in->m_vfs_at.len == 0)
 		return r;
 	return vfs_at_io(v, in, MFS_READ, &pos);
@@ -44,9 +50,7 @@ int vfs_do_at_write(void *state, const message *in, message *out)
 	struct vfs *v = state;
 	uint64_t pos = in->m_vfs_at.offset;
 	(void)out;
-	int r = vfs_at_begin(v, in);
-	if (r == 0)
-		r = vfs_at_held(v, in->m_vfs_at.ino);
+	int r = vfs_at_data_begin(v, in);
 	if (r < 0 || in->m_vfs_at.len == 0)
 		return r;
 	if (in->m_vfs_at.flags & KIP_O_APPEND) {
@@ -66,9 +70,7 @@ int vfs_do_at_getdents(void *state, const message *in, message *out)
 {
 	struct vfs *v = state;
 	uint64_t pos = in->m_vfs_at.offset;
-	int r = vfs_at_begin(v, in);
-	if (r == 0)
-		r = vfs_at_held(v, in->m_vfs_at.ino);
+	int r = vfs_at_data_begin(v, in);
 	if (r == 0)
 		r = vfs_at_io(v, in, MFS_GETDENTS, &pos);
 	if (r >= 0)
@@ -80,9 +82,7 @@ int vfs_do_at_readlink(void *state, const message *in, message *out)
 {
 	struct vfs *v = state;
 	(void)out;
-	int r = vfs_at_begin(v, in);
-	if (r == 0)
-		r = vfs_at_held(v, in->m_vfs_at.ino);
+	int r = vfs_at_data_begin(v, in);
 	if (r < 0)
 		return r;
 	if (in->m_vfs_at.len == 0)

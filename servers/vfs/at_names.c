@@ -22,6 +22,19 @@
 
 #include "vfs.h"
 
+/* The directory `ino` of a request that adds a name there (already fetched
+ * into v->req->path): write and search permission, and room for the new
+ * reference. */
+static int vfs_at_adding(struct vfs *v, const message *in, struct mfs_attr *dir)
+{
+	int r = vfs_at_dir(v, in->m_vfs_at.ino, dir);
+	if (r == 0)
+		r = vfs_may(v, dir, KIP_W_OK | KIP_X_OK);
+	if (r == 0)
+		r = vfs_at_room(v, 1);
+	return r;
+}
+
 /* Make a name in directory `ino` with MFS call `type` (CREATE or MKDIR). */
 static int vfs_at_make(struct vfs *v, const message *in, message *out, int type, uint32_t mode,
 		       uint32_t rdev)
@@ -30,11 +43,7 @@ static int vfs_at_make(struct vfs *v, const message *in, message *out, int type,
 	uint32_t len = in->m_vfs_at.len;
 	int r = vfs_at_names(v, in, false);
 	if (r == 0)
-		r = vfs_at_dir(v, in->m_vfs_at.ino, &dir);
-	if (r == 0)
-		r = vfs_may(v, &dir, KIP_W_OK | KIP_X_OK);
-	if (r == 0)
-		r = vfs_at_room(v, 1);
+		r = vfs_at_adding(v, in, &dir);
 	if (r == 0)
 		r = vfs_mfs_make(v, type, &dir, v->req->path, len, mode, rdev, &a);
 	if (r < 0)
@@ -90,11 +99,7 @@ int vfs_do_at_symlink(void *state, const message *in, message *out)
 	if (r == 0)
 		r = vfs_at_target(v, in);
 	if (r == 0)
-		r = vfs_at_dir(v, in->m_vfs_at.ino, &dir);
-	if (r == 0)
-		r = vfs_may(v, &dir, KIP_W_OK | KIP_X_OK);
-	if (r == 0)
-		r = vfs_at_room(v, 1);
+		r = vfs_at_adding(v, in, &dir);
 	if (r == 0)
 		r = vfs_mfs_symlink(v, &dir, v->req->path, len, v->req->path2, in->m_vfs_at.len2,
 				    &a);
@@ -117,11 +122,7 @@ int vfs_do_at_link(void *state, const message *in, message *out)
 	if (r == 0 && vfs_is_dir(a.mode))
 		r = -EPERM;
 	if (r == 0)
-		r = vfs_at_dir(v, in->m_vfs_at.ino, &dir);
-	if (r == 0)
-		r = vfs_may(v, &dir, KIP_W_OK | KIP_X_OK);
-	if (r == 0)
-		r = vfs_at_room(v, 1);
+		r = vfs_at_adding(v, in, &dir);
 	if (r < 0)
 		return r;
 	message m;
@@ -135,11 +136,10 @@ int vfs_do_at_link(void *state, const message *in, message *out)
 	return vfs_at_hold(v, &m.m_mfs_attr, out);
 }
 
-/* UNLINK or RMDIR of a name in directory `ino`, as vfs_remove (dir.c). */
+/* UNLINK or RMDIR of a name in directory `ino`, as unlink(2) (dir.c). */
 static int vfs_at_remove(struct vfs *v, const message *in, int type)
 {
-	struct mfs_attr dir, a;
-	uint32_t len = in->m_vfs_at.len;
+	struct mfs_attr dir;
 	int r = vfs_at_begin(v, in);
 	if (r == 0)
 		r = vfs_at_names(v, in, false);
@@ -147,23 +147,7 @@ static int vfs_at_remove(struct vfs *v, const message *in, int type)
 		r = vfs_at_dir(v, in->m_vfs_at.ino, &dir);
 	if (r < 0)
 		return r;
-	if (type == MFS_RMDIR && !strcmp(v->req->path, "."))
-		return -EINVAL;
-	if (type == MFS_RMDIR && !strcmp(v->req->path, ".."))
-		return -ENOTEMPTY;
-	r = vfs_mfs_named(v, MFS_LOOKUP, dir.ino, v->req->path, len, 0, &a);
-	if (r < 0)
-		return r;
-	if (a.ino == v->root)
-		return -EBUSY;
-	r = vfs_may_remove(v, &dir, &a);
-	if (r == 0)
-		r = vfs_vnode_pin(v, a.ino);
-	if (r == 0)
-		r = vfs_mfs_named(v, type, dir.ino, v->req->path, len, 0, NULL);
-	if (r == 0)
-		vfs_event_entry(v, in->m_source, dir.ino, v->req->path, len, a.ino);
-	return r;
+	return vfs_remove_name(v, in->m_source, type, &dir, v->req->path, in->m_vfs_at.len, false);
 }
 
 int vfs_do_at_unlink(void *state, const message *in, message *out)

@@ -87,37 +87,44 @@ int vfs_do_mknod(void *state, const message *in, message *out)
 	return r < 0 ? r : vfs_make(v, in, MFS_CREATE, mode, rdev);
 }
 
+int vfs_remove_name(struct vfs *v, endpoint_t by, int type, const struct mfs_attr *dir,
+		    const char *name, uint32_t len, bool slash)
+{
+	struct mfs_attr a;
+	if (len == 0)
+		return -EBUSY; /* "/" */
+	if (type == MFS_RMDIR && len == 1 && name[0] == '.')
+		return -EINVAL;
+	if (type == MFS_RMDIR && len == 2 && name[0] == '.' && name[1] == '.')
+		return -ENOTEMPTY;
+	int r = vfs_mfs_named(v, MFS_LOOKUP, dir->ino, name, len, 0, &a);
+	if (r < 0)
+		return r;
+	if (type == MFS_UNLINK && slash && !vfs_is_dir(a.mode))
+		return -ENOTDIR;
+	if (a.ino == v->root)
+		return -EBUSY;
+	r = vfs_may_remove(v, dir, &a);
+	if (r == 0)
+		r = vfs_vnode_pin(v, a.ino);
+	if (r == 0)
+		r = vfs_mfs_named(v, type, dir->ino, name, len, 0, NULL);
+	if (r == 0)
+		vfs_event_entry(v, by, dir->ino, name, len, a.ino);
+	return r;
+}
+
 /* UNLINK or RMDIR of the request's path. */
 static int vfs_remove(struct vfs *v, const message *in, int type)
 {
-	struct mfs_attr dir, a;
+	struct mfs_attr dir;
 	const char *last;
 	uint32_t last_len;
 	int r;
 	if (!vfs_caller_parent(v, in, &dir, &last, &last_len, &r))
 		return r;
-	if (last_len == 0)
-		return -EBUSY; /* "/" */
-	if (type == MFS_RMDIR && last_len == 1 && last[0] == '.')
-		return -EINVAL;
-	if (type == MFS_RMDIR && last_len == 2 && last[0] == '.' && last[1] == '.')
-		return -ENOTEMPTY;
-	r = vfs_mfs_named(v, MFS_LOOKUP, dir.ino, last, last_len, 0, &a);
-	if (r < 0)
-		return r;
-	if (type == MFS_UNLINK && last[last_len] == '/' && !vfs_is_dir(a.mode))
-		return -ENOTDIR;
-	if (a.ino == v->root)
-		return -EBUSY;
-	r = vfs_may_remove(v, &dir, &a);
-	if (r == 0)
-		r = vfs_vnode_pin(v, a.ino);
-	if (r < 0)
-		return r;
-	r = vfs_mfs_named(v, type, dir.ino, last, last_len, 0, NULL);
-	if (r == 0)
-		vfs_event_entry(v, in->m_source, dir.ino, last, last_len, a.ino);
-	return r;
+	return vfs_remove_name(v, in->m_source, type, &dir, last, last_len,
+			       last_len > 0 && last[last_len] == '/');
 }
 
 int vfs_do_unlink(void *state, const message *in, message *out)

@@ -30,6 +30,19 @@ static bool vfs_is_dots(const char *name, uint32_t len)
 	return (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
 }
 
+/* The caller's table with both of the request's paths fetched; NULL with
+ * *err set. */
+static struct vfs_proc *vfs_caller_two_paths(struct vfs *v, const message *in, int *err)
+{
+	struct vfs_proc *p = vfs_caller(v, in, err);
+	if (!p)
+		return NULL;
+	*err = vfs_path_fetch(v, in);
+	if (*err == 0)
+		*err = vfs_path2_fetch(v, in);
+	return *err < 0 ? NULL : p;
+}
+
 int vfs_do_link(void *state, const message *in, message *out)
 {
 	struct vfs *v = state;
@@ -38,14 +51,10 @@ int vfs_do_link(void *state, const message *in, message *out)
 	uint32_t last_len;
 	int r;
 	(void)out;
-	struct vfs_proc *p = vfs_caller(v, in, &r);
+	struct vfs_proc *p = vfs_caller_two_paths(v, in, &r);
 	if (!p)
 		return r;
-	r = vfs_path_fetch(v, in);
-	if (r == 0)
-		r = vfs_path2_fetch(v, in);
-	if (r == 0)
-		r = vfs_path_lwalk(v, p, &a);
+	r = vfs_path_lwalk(v, p, &a);
 	if (r < 0)
 		return r;
 	if (vfs_is_dir(a.mode))
@@ -125,14 +134,10 @@ int vfs_do_rename(void *state, const message *in, message *out)
 	char oname[MINIXFS_NAME_MAX + 1];
 	int r;
 	(void)out;
-	struct vfs_proc *p = vfs_caller(v, in, &r);
+	struct vfs_proc *p = vfs_caller_two_paths(v, in, &r);
 	if (!p)
 		return r;
-	r = vfs_path_fetch(v, in);
-	if (r == 0)
-		r = vfs_path2_fetch(v, in);
-	if (r == 0)
-		r = vfs_path_parent(v, p, &odir, &last, &olen);
+	r = vfs_path_parent(v, p, &odir, &last, &olen);
 	if (r < 0)
 		return r;
 	if (olen == 0 || vfs_is_dots(last, olen))

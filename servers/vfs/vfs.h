@@ -223,6 +223,11 @@ int vfs_do_mknod(void *state, const message *in, message *out);
 int vfs_mknod_mode(const struct vfs *v, uint32_t mode, uint64_t dev, uint32_t *out_mode,
 		   uint32_t *rdev);
 int vfs_do_unlink(void *state, const message *in, message *out);
+/* UNLINK or RMDIR of name[0..len) in *dir for v->who, on behalf of `by`
+ * (change events): the "." / ".." / "/" rules, the removal rights, the pin
+ * of a referenced inode; `slash`: the path ended in '/'. */
+int vfs_remove_name(struct vfs *v, endpoint_t by, int type, const struct mfs_attr *dir,
+		    const char *name, uint32_t len, bool slash);
 int vfs_do_rmdir(void *state, const message *in, message *out);
 int vfs_do_getdents(void *state, const message *in, message *out);
 int vfs_do_chdir(void *state, const message *in, message *out);
