@@ -24,11 +24,8 @@
 
 struct __dirstream {
 	struct px_dir d;
-	long index; /* entries returned so far: the next d_off */
-	union {
-		struct dirent ent;
-		struct dirent64 ent64;
-	};
+	long index;	   /* entries returned so far: the next d_off */
+	struct dirent ent; /* readdir64's too */
 	uint8_t buf[PX_DIR_BUF];
 };
 _Static_assert(sizeof(struct __dirstream) <= PX_PAGE, "a DIR is one page");
@@ -83,19 +80,14 @@ PX_HIDDEN struct dirent *readdir(DIR *dir)
 	return e;
 }
 
+/* On x86-64 glibc's struct dirent64 is struct dirent, field for field. */
+_Static_assert(sizeof(struct dirent64) == sizeof(struct dirent), "dirent64 is dirent");
+_Static_assert(offsetof(struct dirent64, d_name) == offsetof(struct dirent, d_name),
+	       "dirent64 is dirent");
+
 PX_HIDDEN struct dirent64 *readdir64(DIR *dir)
 {
-	struct mfs_dent rec;
-	if (!px_readdir(dir, &rec))
-		return NULL;
-	struct dirent64 *e = &dir->ent64;
-	memset(e, 0, offsetof(struct dirent64, d_name));
-	e->d_ino = rec.ino;
-	e->d_off = dir->index;
-	e->d_reclen = sizeof(*e);
-	e->d_type = DT_UNKNOWN;
-	memcpy(e->d_name, rec.name, sizeof(rec.name));
-	return e;
+	return (struct dirent64 *)(void *)readdir(dir);
 }
 
 PX_HIDDEN int closedir(DIR *dir)

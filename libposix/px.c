@@ -89,15 +89,16 @@ int px_path_call(struct kip_posix *px, message *m, const char *path)
 	return r;
 }
 
-int px_paths_call(struct kip_posix *px, message *m, const char *path, const char *path2)
+/* Send m with the path granted (grant, len) and a second grant g2 already
+ * made (grant2, len2 set by the caller); both revoked after. */
+static int px_call_with_second(struct kip_posix *px, message *m, const char *path, kip_grant_id g2)
 {
-	kip_grant_id g = px_grant_path(px, px->path, path, &m->m_vfs.len);
-	if (g < 0)
-		return g;
-	kip_grant_id g2 = px_grant_path(px, px->path2, path2, &m->m_vfs.len2);
-	if (g2 < 0) {
-		kip_grant_revoke(px->grants, g);
+	if (g2 < 0)
 		return g2;
+	kip_grant_id g = px_grant_path(px, px->path, path, &m->m_vfs.len);
+	if (g < 0) {
+		kip_grant_revoke(px->grants, g2);
+		return g;
 	}
 	m->m_vfs.grant = g;
 	m->m_vfs.grant2 = g2;
@@ -107,23 +108,16 @@ int px_paths_call(struct kip_posix *px, message *m, const char *path, const char
 	return r;
 }
 
+int px_paths_call(struct kip_posix *px, message *m, const char *path, const char *path2)
+{
+	return px_call_with_second(px, m, path,
+				   px_grant_path(px, px->path2, path2, &m->m_vfs.len2));
+}
+
 long px_path_buf_call(struct kip_posix *px, message *m, const char *path, void *buf, size_t n,
 		      int access)
 {
-	kip_grant_id g = px_grant_path(px, px->path, path, &m->m_vfs.len);
-	if (g < 0)
-		return g;
-	kip_grant_id g2 = px_grant_buf(px, buf, n, access, &m->m_vfs.len2);
-	if (g2 < 0) {
-		kip_grant_revoke(px->grants, g);
-		return g2;
-	}
-	m->m_vfs.grant = g;
-	m->m_vfs.grant2 = g2;
-	int r = px_call(px, m);
-	kip_grant_revoke(px->grants, g2);
-	kip_grant_revoke(px->grants, g);
-	return r;
+	return px_call_with_second(px, m, path, px_grant_buf(px, buf, n, access, &m->m_vfs.len2));
 }
 
 int px_attr_path_call(struct kip_posix *px, message *m, const char *path)
