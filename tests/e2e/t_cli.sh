@@ -48,4 +48,13 @@ assert_contains "$TMP/flag" "CLOCK(-5) -> echo(32769)  NOTIFY_MESSAGE  ok"
 "$KIP" run --epoch 0 --trace-ipc --switch ucontext >"$TMP/uc" 2>&1 || fail "ucontext run failed"
 diff <(tail -n +2 "$TMP/flag") <(tail -n +2 "$TMP/uc") >/dev/null ||
 	fail "the asm and ucontext switches give different traces"
+# The test runner refuses a suite name no file registers (a typo would run
+# nothing), next to the kip binary it was built with.
+test_kip=$(dirname "$KIP")/test_kip
+if [[ -x $test_kip ]]; then
+	rc=0
+	"$test_kip" worker no-such-suite >"$TMP/tk" 2>&1 || rc=$?
+	assert_eq "$rc" 2 "test_kip with an unknown suite name"
+	assert_contains "$TMP/tk" "no suite named 'no-such-suite'"
+fi
 echo "cli ok"

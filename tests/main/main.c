@@ -2,7 +2,8 @@
  * tests/main/main.c - the CUnit runner for every suite in tests/.
  *
  * Usage: test_kip [SUITE...]   (no argument: all suites)
- * Exit status: 0 when every test passed, 1 otherwise.
+ * Exit status: 0 when every test passed, 1 otherwise, 2 for a suite name
+ * that no file registers (a typo would otherwise run nothing, silently).
  */
 #include <CUnit/Basic.h>
 #include <stdio.h>
@@ -39,8 +40,26 @@ static int wanted(const char *name, int argc, char **argv)
 	return 0;
 }
 
+/* 0 if every name on the command line is a registered suite. */
+static int check_names(int argc, char **argv)
+{
+	int bad = 0;
+	for (int i = 1; i < argc; i++) {
+		const struct kip_test_suite *s = suites;
+		while (s && strcmp(s->name, argv[i]) != 0)
+			s = s->next;
+		if (!s) {
+			fprintf(stderr, "test_kip: no suite named '%s'\n", argv[i]);
+			bad = 1;
+		}
+	}
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
+	if (check_names(argc, argv))
+		return 2;
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
 	for (struct kip_test_suite *s = suites; s; s = s->next) {
