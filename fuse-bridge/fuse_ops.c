@@ -5,8 +5,9 @@
  *
  * Node ids are MINIX inode numbers (the root is 1 = FUSE_ROOT_ID).  Every
  * request carries the identity of the host process behind it (uid, gid,
- * umask, supplementary groups), and kip's VFS makes every permission
- * decision: the mount never uses default_permissions.  Every reply that
+ * umask, supplementary groups), and kip's VFS checks every request as that
+ * user; the host kernel checks as well (default_permissions, for the opens
+ * of FIFOs and devices that never reach kip).  Every reply that
  * names an entry gave kip one more reference to the inode, which FORGET
  * gives back when the host kernel forgets it: the lookup counts of FUSE and
  * the references of VFS move together.
@@ -291,7 +292,6 @@ static int setattr_kills_privs(struct kfuse *f, fuse_req_t req, fuse_ino_t ino, 
 static void kfuse_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 			  struct fuse_file_info *fi)
 {
-	(void)fi; /* by inode: ftruncate is checked as truncate */
 	struct kfuse *f = kfuse_of(req);
 	struct bridge_call c;
 	kfuse_call_init(&c, req, BRIDGE_SETATTR, ino, true);
@@ -316,6 +316,11 @@ static void kfuse_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int
 	if (to_set & FUSE_SET_ATTR_SIZE) {
 		sa->mask |= KIP_SETATTR_SIZE;
 		sa->size = (uint64_t)attr->st_size;
+		/* With a file (ftruncate, O_TRUNC) the host kernel has checked
+		 * that it is open for writing: that is the permission, as on
+		 * Linux, whatever the mode says now. */
+		if (fi)
+			sa->mask |= KIP_SETATTR_OPENED;
 	}
 	if (r >= 0 && (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_ATIME_NOW))) {
 		sa->mask |= KIP_SETATTR_ATIME;

@@ -30,14 +30,13 @@
 /*
  * How long the host kernel may trust what it was told.
  *
- * Names: not at all (0).  Without default_permissions the host kernel checks
- * no permission on a path walk; search permission on each directory is
- * checked only by the LOOKUP that kip's VFS performs as the walking user.
- * A cached name would let any user through a directory that another user
- * (root, setting things up) looked into: with a timeout of 0 every walk
- * revalidates each name by a LOOKUP, as that user, so kip refuses exactly
- * where a local file system would.  (A FUSE file system can only cache
- * names safely when the kernel checks permissions itself.)
+ * Names: not at all (0).  kip's VFS is the judge of search permission on
+ * each directory, by the LOOKUP it performs as the walking user; with a
+ * timeout of 0 every walk revalidates each name by such a LOOKUP, so kip
+ * refuses exactly where a local file system would.  (The mount now has
+ * default_permissions too, so the host kernel checks the walk as well,
+ * from cached attributes; names could be cached on that basis, which is
+ * not done: kip stays the judge.)
  *
  * Attributes: 1 s.  They carry no permission (search permission on the path
  * was just checked), the mount's own changes update them, and changes made

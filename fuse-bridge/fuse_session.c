@@ -5,8 +5,12 @@
  *
  * Options.  Every mount gets fsname=kip:IMAGE, subtype=kip and
  * max_read=128 KiB; allow_other when the caller asks (kip mount does, as
- * root), and never default_permissions: kip's VFS checks every request as
- * the user behind it.  The user's -o OPTIONS come after ours.  At init the
+ * root); and default_permissions: kip's VFS checks every request as the
+ * user behind it, but some opens never reach it - a FIFO's or a device's
+ * is the host kernel's alone, and without default_permissions the kernel
+ * would let anyone open them - so the kernel checks too, from the
+ * attributes kip gave it (docs/fuse.md, "The session").  The user's
+ * -o OPTIONS come after ours.  At init the
  * session asks for 128 KiB writes and read-ahead, no umask applied by the
  * kernel (kip applies the requester's), O_TRUNC inside open, no writeback
  * cache (every write reaches kip before write(2) returns), and no "handle
@@ -196,6 +200,7 @@ struct kfuse *kfuse_new(struct kip_bridge *b, const struct kfuse_options *o)
 	if (opt_add(ours, sizeof(ours), "fsname=kip:", o->image) < 0 ||
 	    opt_add(ours, sizeof(ours), "subtype=kip", NULL) < 0 ||
 	    opt_add(ours, sizeof(ours), maxread, NULL) < 0 ||
+	    opt_add(ours, sizeof(ours), "default_permissions", NULL) < 0 ||
 	    (o->allow_other && opt_add(ours, sizeof(ours), "allow_other", NULL) < 0)) {
 		fprintf(stderr, "kip mount: the image's path is too long\n");
 		goto fail;

@@ -310,6 +310,11 @@ enum {
 	KIP_SETATTR_SIZE = 1 << 3,
 	KIP_SETATTR_ATIME = 1 << 4,
 	KIP_SETATTR_MTIME = 1 << 5,
+	/* with SIZE: through a file the requester opened for writing
+	 * (ftruncate, open's O_TRUNC), which the open has checked: no write
+	 * permission is asked again, and "now" times go with the truncation
+	 * (Linux's do_truncate on a file).  Without SIZE: EINVAL. */
+	KIP_SETATTR_OPENED = 1 << 6,
 };
 
 /* VFS_AT_EVENTS writes whole records of this form: something other than the

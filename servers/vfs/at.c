@@ -162,16 +162,18 @@ int vfs_do_at_getattr(void *state, const message *in, message *out)
 
 #define VFS_SETATTR_KNOWN                                                                          \
 	(KIP_SETATTR_MODE | KIP_SETATTR_UID | KIP_SETATTR_GID | KIP_SETATTR_SIZE |                 \
-	 KIP_SETATTR_ATIME | KIP_SETATTR_MTIME)
+	 KIP_SETATTR_ATIME | KIP_SETATTR_MTIME | KIP_SETATTR_OPENED)
 
-/* May v->req->who truncate *a to `size`? */
-static int vfs_at_may_truncate(const struct vfs *v, const struct mfs_attr *a, uint64_t size)
+/* May v->req->who truncate *a to `size`?  Through a file opened for
+ * writing (`opened`), the open has checked the permission already. */
+static int vfs_at_may_truncate(const struct vfs *v, const struct mfs_attr *a, uint64_t size,
+			       bool opened)
 {
 	if (vfs_is_dir(a->mode))
 		return -EISDIR;
 	if ((a->mode & MINIXFS_S_IFMT) != MINIXFS_S_IFREG || size > INT64_MAX)
 		return -EINVAL;
-	return vfs_may(v, a, KIP_W_OK);
+	return opened ? 0 : vfs_may(v, a, KIP_W_OK);
 }
 
 int vfs_do_at_setattr(void *state, const message *in, message *out)
@@ -185,18 +187,24 @@ int vfs_do_at_setattr(void *state, const message *in, message *out)
 	if (in->m_vfs_at.len != sizeof(sa))
 		return -EINVAL;
 	r = kip_safecopy_from(in->m_source, in->m_vfs_at.grant, 0, &sa, sizeof(sa));
-	if (r == 0 && (sa.mask & ~(uint32_t)VFS_SETATTR_KNOWN))
+	bool opened = (sa.mask & KIP_SETATTR_OPENED) != 0;
+	if (r == 0 &&
+	    ((sa.mask & ~(uint32_t)VFS_SETATTR_KNOWN) || (opened && !(sa.mask & KIP_SETATTR_SIZE))))
 		r = -EINVAL;
 	if (r == 0)
 		r = vfs_at_node(v, in->m_vfs_at.ino, &a);
 	if (r == 0 && (sa.mask & KIP_SETATTR_SIZE))
-		r = vfs_at_may_truncate(v, &a, sa.size);
+		r = vfs_at_may_truncate(v, &a, sa.size, opened);
 	if (r < 0)
 		return r;
 	uint32_t uid = (sa.mask & KIP_SETATTR_UID) ? sa.uid : KIP_ID_KEEP;
 	uint32_t gid = (sa.mask & KIP_SETATTR_GID) ? sa.gid : KIP_ID_KEEP;
 	int64_t atime = (sa.mask & KIP_SETATTR_ATIME) ? sa.atime : KIP_UTIME_OMIT;
 	int64_t mtime = (sa.mask & KIP_SETATTR_MTIME) ? sa.mtime : KIP_UTIME_OMIT;
+	if (opened && atime == KIP_UTIME_NOW) /* the truncation sets them */
+		atime = KIP_UTIME_OMIT;
+	if (opened && mtime == KIP_UTIME_NOW)
+		mtime = KIP_UTIME_OMIT;
 	struct mfs_attr now = a;
 	bool changed = false; /* a failure after a change still changed something */
 	if (uid != KIP_ID_KEEP || gid != KIP_ID_KEEP) {

@@ -15,7 +15,8 @@
  * EINVAL), UNLINK, RMDIR, GETDENTS from an offset; permissions by
  * credentials: no write permission on a directory (EACCES), the sticky
  * rule (EPERM), setgid inheritance, the umask, chown rules (EPERM, uid
- * 70000 EINVAL), a supplementary group through cred_grant; SETATTR size,
+ * 70000 EINVAL), a supplementary group through cred_grant; SETATTR size
+ * (KIP_SETATTR_OPENED: an ftruncate, no write permission asked),
  * mode and times; 128 KiB in one AT_WRITE and one AT_READ, and from the
  * IPC trace, such a read on a cache hit is 4 messages (AT_READ, MFS_READ
  * and their replies) with MFS copying straight into the caller.  Every
@@ -293,6 +294,17 @@ static void vat_perm_body(struct vat_ctx *c)
 	times.mtime = 2000;
 	FT_EQ(vat_setattr(c, mine, &times), -EPERM);
 	FT_EQ(vat_set1(c, mine, KIP_SETATTR_SIZE, 0), -EACCES);
+	/* ftruncate: through a file opened for writing, the open was the check
+	 * (pjdfstest ftruncate/00: open(O_CREAT|O_RDWR, 0), then ftruncate). */
+	struct vfs_setattr ft = {.mask = KIP_SETATTR_SIZE | KIP_SETATTR_OPENED | KIP_SETATTR_MTIME};
+	ft.size = 10;
+	ft.mtime = KIP_UTIME_NOW;
+	FT_EQ(vat_setattr(c, mine, &ft), 0);
+	FT_EQ(c->st.st_size, 10);
+	FT_EQ(vat_set1(c, mine, KIP_SETATTR_OPENED, 0), -EINVAL); /* only with SIZE */
+	ft.mask |= KIP_SETATTR_MODE;				  /* the rest is checked as ever */
+	ft.mode = 0666;
+	FT_EQ(vat_setattr(c, mine, &ft), -EPERM);
 	vat_as(c, 1000, 100, 022);
 	FT_EQ(vat_set1(c, mine, KIP_SETATTR_MODE, 0600), 0);
 	FT_EQ(c->st.st_mode, MINIXFS_S_IFREG | 0600);
