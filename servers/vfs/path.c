@@ -30,7 +30,10 @@
 
 int vfs_mfs_call(struct vfs *v, message *m)
 {
-	return server_call_peer(&v->srv, v->mfs, m);
+	int r = server_call_peer(&v->srv, v->mfs, m);
+	/* MFS unreachable (dead, say): the caller sees an I/O error, not an
+	 * IPC code POSIX does not know. */
+	return r <= -EDEADSRCDST && r >= -KIP_EDONTREPLY ? -EIO : r;
 }
 
 int vfs_mfs_stat(struct vfs *v, uint32_t ino, struct mfs_attr *out)

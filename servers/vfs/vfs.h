@@ -184,6 +184,8 @@ int vfs_mfs_name_call(struct vfs *v, message *m, const char *name, uint32_t len)
  * setgid inheritance); rdev for a device node. */
 int vfs_mfs_make(struct vfs *v, int type, const struct mfs_attr *dir, const char *name,
 		 uint32_t len, uint32_t mode, uint32_t rdev, struct mfs_attr *out);
+/* SENDREC m to MFS (a worker waits, VFS serves others meanwhile): MFS's
+ * status, or -EIO when MFS cannot be reached. */
 int vfs_mfs_call(struct vfs *v, message *m);
 int vfs_mfs_stat(struct vfs *v, uint32_t ino, struct mfs_attr *out);
 /* The target of symlink ino into v->req->link (NUL-terminated); its length. */

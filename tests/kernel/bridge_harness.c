@@ -120,6 +120,8 @@ BC_HOST static void *br_host_main(void *arg)
 		br.ready = kip_bridge_wait_ready(b, BC_TIMEOUT_MS);
 	br.body(b);
 	struct bc c = bc_new(b, &bc_root);
+	if (br.shutdown_timeout_ms)
+		c.timeout_ms = br.shutdown_timeout_ms;
 	br.shutdown = bc_shutdown(&c);
 	if (br.shutdown == -EIO)
 		kernel_host_post(br_edge_close, NULL);
@@ -141,6 +143,7 @@ int br_run(void (*body)(struct kip_bridge *b), unsigned flags)
 	CU_ASSERT_FATAL(driver >= 0);
 	endpoint_t mfs = kernel_spawn("mfs", NULL, -1, (uint64_t)driver, 0);
 	CU_ASSERT_FATAL(mfs >= 0);
+	br.mfs = mfs;
 	br.vfs = kernel_spawn("vfs", NULL, -1, (uint64_t)(uint32_t)mfs, 0);
 	CU_ASSERT_FATAL(br.vfs >= 0);
 	if (br.fused_at_boot)

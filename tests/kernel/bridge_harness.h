@@ -42,7 +42,9 @@ struct br_state {
 	char image[64];
 	struct kip_bridge *bridge;
 	endpoint_t vfs, starter;
-	FILE *trace; /* where the kernel's trace goes (br_mark writes there) */
+	endpoint_t mfs;		 /* the file server br_run started */
+	int shutdown_timeout_ms; /* the final SHUTDOWN's, 0: BC_TIMEOUT_MS */
+	FILE *trace;		 /* where the kernel's trace goes (br_mark writes there) */
 	bool fused_at_boot, starter_at_boot;
 	void (*body)(struct kip_bridge *b);
 	int checks, fail_line; /* the first failed check */

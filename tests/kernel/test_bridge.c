@@ -38,6 +38,7 @@
 #include "kip/minixfs.h"
 #include "kip/posix.h"
 #include "kip/program.h"
+#include "kernel/kernel.h"
 #include "kip/syslib.h"
 #include "sim/bridge.h"
 #include "tests/kernel/bridge_client.h"
@@ -230,6 +231,55 @@ static void test_bridge_orphans(void)
 	CU_ASSERT_EQUAL(br_run(br_orphan_body, 0), 0);
 	CU_ASSERT_EQUAL(br.shutdown, 0);
 	br_judge(true); /* an orphan would be an allocated inode with no link */
+	unlink(br.image);
+}
+
+/* ------------------------------------------------------- a dead server */
+
+/* On the CPU thread: MFS dies (as a crash would end it; no RS restarts it
+ * yet). */
+static void br_kill_mfs(void *arg)
+{
+	(void)arg;
+	struct proc *p = proc_lookup(kern, br.mfs);
+	if (p)
+		proc_kill(kern, p, KIP_EV_KILLED, 128 + 9, NULL);
+	pthread_mutex_lock(&br_lock);
+	br.mfs = KIP_NONE;
+	pthread_cond_broadcast(&br_cv);
+	pthread_mutex_unlock(&br_lock);
+}
+
+/* Requests that need the dead MFS fail with EIO (VFS's answer: the IPC
+ * to MFS failed), at once and within their timeout anyway; the mount is
+ * not wedged, it answers, and SHUTDOWN still switches the machine off. */
+BC_HOST static void br_crash_body(struct kip_bridge *b)
+{
+	struct bc c = bc_new(b, &bc_root);
+	BR_IS(br.ready, 0);
+	BR_IS(bc_create(&c, BR_ROOT, "before", 0644, KIP_O_RDWR), 0);
+	kernel_host_post(br_kill_mfs, NULL);
+	pthread_mutex_lock(&br_lock);
+	while (br.mfs != KIP_NONE)
+		pthread_cond_wait(&br_cv, &br_lock);
+	pthread_mutex_unlock(&br_lock);
+	c.timeout_ms = 1500;
+	br.shutdown_timeout_ms = 1500;
+	BR_IS(bc_lookup(&c, BR_ROOT, "after"), -EIO);
+	BR_IS(bc_mkdir(&c, BR_ROOT, "later", 0755), -EIO);
+}
+
+static void test_bridge_server_crash(void)
+{
+	br_image("2M", "1024");
+	/* The SHUTDOWN's sync fails (EIO): fused answers so and powers off
+	 * with status 1. */
+	CU_ASSERT_EQUAL(br_run(br_crash_body, 0), 1);
+	CU_ASSERT_EQUAL(br.shutdown, -EIO);
+	CU_ASSERT_EQUAL(br.fail_line, 0);
+	if (br.fail_line)
+		fprintf(stderr, "\n  bridge: check at %s:%d failed (got %ld)\n", br.fail_file,
+			br.fail_line, br.fail_got);
 	unlink(br.image);
 }
 
@@ -661,6 +711,7 @@ static const struct kip_test bridge_tests[] = {
 	{"READY, names, 128 KiB READ/WRITE, SETATTR, READDIR, links, reboot", test_bridge_ops},
 	{"permissions follow the request's user", test_bridge_permissions},
 	{"SHUTDOWN frees files unlinked while the host held them", test_bridge_orphans},
+	{"a dead MFS: requests fail with EIO in time, nothing hangs", test_bridge_server_crash},
 	{"4 host threads at once, every byte intact", test_bridge_threads},
 	{"a kip process's change reaches the host's event callback", test_bridge_events},
 	{"a 128 KiB READ or WRITE on a cache hit: 2 messages fused<->vfs", test_bridge_read_trace},
