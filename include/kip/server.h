@@ -88,7 +88,10 @@ int server_run(struct server *srv);
  * by its own hand.  Requests that never call the peer (an lseek, a dup)
  * are served at once.  The peer must answer with a blocking send (see
  * server_set_blocking_reply): the server is not always receiving when the
- * answer comes.  Without workers, server_call_peer is a plain SENDREC.
+ * answer comes; and it must not NOTIFY the server while it holds one of
+ * its requests (an answer's status may be any count, 0x100 included, so
+ * what the peer sends then is taken for the answer).  Without workers,
+ * server_call_peer is a plain SENDREC.
  */
 #define SERVER_MAX_WORKERS 8
 #define SERVER_WORKER_STACK (32u * 1024)

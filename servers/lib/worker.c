@@ -253,13 +253,16 @@ int server_run_workers(struct server *srv, unsigned nworkers, endpoint_t peer,
 		if (r < 0)
 			return r;
 		struct server_worker *owner = ws->peer_owner;
-		if (m.m_type == NOTIFY_MESSAGE) {
-			if (srv->on_notify)
-				srv->on_notify(srv->state, &m);
-		} else if (m.m_source == peer && owner && owner->awaiting) {
+		/* The peer's answer first: its status is any count, and a count
+		 * of 0x100 reads like NOTIFY_MESSAGE.  (So a peer must not
+		 * NOTIFY the server while it has a request of the server's.) */
+		if (m.m_source == peer && owner && owner->awaiting) {
 			*owner->peer_msg = m;
 			owner->awaiting = false;
 			worker_run(ws, owner);
+		} else if (m.m_type == NOTIFY_MESSAGE) {
+			if (srv->on_notify)
+				srv->on_notify(srv->state, &m);
 		} else {
 			worker_take(ws, &m);
 		}

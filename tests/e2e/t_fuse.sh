@@ -206,6 +206,16 @@ case_basics()
 		fail "not mounted as fuse.kip with allow_other: $(grep "$MNT" /proc/self/mounts)"
 	grep -q "$MNT fuse.kip .*default_permissions" /proc/self/mounts ||
 		fail "mounted without default_permissions (a FIFO's open never reaches kip)"
+	# Writes of every size up to a few KiB, each its own write(2): MFS
+	# answers a 256-byte write with 0x100, NOTIFY_MESSAGE's number, which
+	# once wedged VFS (found copying /usr/include).
+	head -c 4096 /dev/urandom >"$TMP/sizes"
+	local n
+	for n in 1 255 256 257 512 4096; do
+		t dd if="$TMP/sizes" of="$MNT/size$n" bs="$n" count=1 status=none
+		t cmp -s <(head -c "$n" "$TMP/sizes") "$MNT/size$n" || fail "a $n-byte write"
+		t rm "$MNT/size$n"
+	done
 }
 
 case_cp_diff()

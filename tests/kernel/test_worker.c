@@ -8,7 +8,8 @@
  * on the peer, a PONG from another client is answered first (the server
  * was not blocked); two PINGs reach the peer one after the other, in
  * arrival order, and each gets its own answer; every client gets exactly
- * the value its request asked for.
+ * the value its request asked for, even when the peer's status is 0x100
+ * (NOTIFY_MESSAGE's number: a 256-byte MFS_WRITE answers so).
  *
  * And in VFS: while one process's read() waits for the disk (VFS waiting on
  * MFS, MFS on the driver), another's umask() is answered.
@@ -55,7 +56,9 @@ static int wk_peer_main(uint64_t arg)
 			if (kip_receive(KIP_ANY, &n) < 0)
 				return 1;
 		} while (n.m_type != NOTIFY_MESSAGE);
-		m.m_type = 0;
+		/* The second answer's status is 0x100, NOTIFY_MESSAGE's number:
+		 * a count like any other (a 256-byte write answers so). */
+		m.m_type = wk.npeer == 2 ? NOTIFY_MESSAGE : 0;
 		m.m_demo.value *= 10;
 		if (kip_send(from, &m) < 0)
 			return 2;
@@ -77,7 +80,7 @@ static int wk_ping(void *state, const message *in, message *out)
 	int r = server_call_peer(&s->srv, wk.peer, &m);
 	if (r < 0)
 		return r;
-	out->m_demo.value = m.m_demo.value + 1;
+	out->m_demo.value = m.m_demo.value + 1 + r;
 	return 0;
 }
 
@@ -188,7 +191,7 @@ static void test_reply_later_while_waiting_on_peer(void)
 	CU_ASSERT_STRING_EQUAL(wk.order, "BAC");
 	CU_ASSERT_EQUAL(wk.got[0], 71);
 	CU_ASSERT_EQUAL(wk.got[1], 5);
-	CU_ASSERT_EQUAL(wk.got[2], 91);
+	CU_ASSERT_EQUAL(wk.got[2], 91 + NOTIFY_MESSAGE); /* the status came through */
 	CU_ASSERT_EQUAL(wk.npeer, 2);
 	CU_ASSERT(wk.peer_seen[0] == 7 && wk.peer_seen[1] == 9);
 }
@@ -199,7 +202,7 @@ static struct {
 	endpoint_t vfs;
 	char order[8];
 	int norder;
-	int read_bytes, old_mask;
+	int read_bytes, old_mask, small_bytes;
 	volatile int opened; /* the reader's file is open: its read comes next */
 } wv;
 
@@ -216,6 +219,9 @@ static int wv_reader_main(uint64_t arg)
 	wv.opened = 1;
 	wv.read_bytes = (int)kip_read(px, fd, buf, 65536); /* a cold cache: the disk */
 	wv.order[wv.norder++] = 'R';
+	/* A 256-byte write: MFS answers 0x100, NOTIFY_MESSAGE's number. */
+	int w = kip_open(px, "/small", KIP_O_CREAT | KIP_O_WRONLY, 0644);
+	wv.small_bytes = w < 0 ? -1 : (int)kip_write(px, w, buf, 256);
 	return 0;
 }
 KIP_PROGRAM(wv_reader, wv_reader_main, 5, KIP_PROG_SYSTEM);
@@ -283,6 +289,7 @@ static void test_vfs_answers_while_a_read_waits(void)
 	 * MFS would have served the umask after the read: "RU"). */
 	CU_ASSERT_STRING_EQUAL(wv.order, "UR");
 	CU_ASSERT_EQUAL(wv.read_bytes, 65536);
+	CU_ASSERT_EQUAL(wv.small_bytes, 256);
 	CU_ASSERT_EQUAL(wv.old_mask, 022);
 	unlink(image);
 	unlink(path);
